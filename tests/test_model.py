@@ -1,0 +1,64 @@
+import re
+from datetime import timedelta
+
+import pytest
+
+from prodlens import render
+from prodlens.config import ConfigError, from_dict, load_config
+from prodlens.model import Hole, HoleKind, Template, normalize_level, parse_window, statement_key
+
+
+def test_template_merges_literals_and_writes_holes_as_braces():
+    t = Template.of("Customer ", Hole(), " paying", " ", Hole(HoleKind.INT))
+    assert t.parts == ("Customer ", Hole(), " paying ", Hole(HoleKind.INT))
+    assert t.text == "Customer {} paying {}"
+    assert t.literal_chars == len("Customer  paying ")
+    assert Template.from_json(t.to_json()) == t
+    assert Template.dynamic().is_dynamic and not t.is_dynamic
+
+
+def test_python_regex_escapes_hostile_literals():
+    hostile = 'a.*b(?x)\\ "`{}` */ -- \n end'
+    t = Template.of(hostile, Hole(HoleKind.INT))
+    rx = re.compile(render.python_regex(t), re.S)
+    assert rx.match(hostile + "42")
+    assert not rx.match(hostile + "x42")
+    assert not rx.match("aXXb(?x)\\ \"`{}` */ -- \n end42")
+
+
+def test_re2_and_lucene_and_like_render_literals_escaped():
+    t = Template.of("100% done_", Hole(), ' "x" [y]')
+    assert render.sql_like(t) == "100\\% done\\_%" + ' "x" [y]'
+    assert render.lucene_regexp(t) == '100% done_.*' + ' \\"x\\" \\[y\\]'
+    assert render.re2(t) == '(?s)100% done_.* "x" \\[y\\]'
+
+
+def test_levels_normalise():
+    assert normalize_level("WARNING") == "warn"
+    assert normalize_level("SEVERE") == "error"
+    assert normalize_level("finest") == "trace"
+    assert normalize_level("CRITICAL") == "fatal"
+    assert normalize_level(20) == "info"
+    assert normalize_level("nonsense") is None
+
+
+def test_windows():
+    assert parse_window("15m") == timedelta(minutes=15)
+    assert parse_window("7d") == timedelta(days=7)
+    with pytest.raises(ValueError):
+        parse_window("soon")
+
+
+def test_key_ignores_line_but_not_text():
+    t = Template.of("hello ", Hole())
+    assert statement_key("a.py", t, "info", 0) == statement_key("a.py", t, "info", 0)
+    assert statement_key("a.py", t, "info", 0) != statement_key("a.py", Template.of("hi ", Hole()), "info", 0)
+    assert statement_key("a.py", t, "info", 0) != statement_key("a.py", t, "info", 1)
+
+
+def test_unknown_config_key_is_named(tmp_path):
+    (tmp_path / ".prodlens.toml").write_text('window = "1h"\n[store]\nurll = "x"\n')
+    with pytest.raises(ConfigError, match="store.urll"):
+        load_config(tmp_path)
+    assert from_dict({"window": "1h"}).window == "1h"
+    assert load_config(tmp_path / "nothing").store.url.startswith("sqlite:///")
