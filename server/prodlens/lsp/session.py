@@ -1,0 +1,610 @@
+"""The server's state and background work: workspaces, count fetching, store watching, client notifications.
+
+Handlers in `server.py` stay a few lines each by calling into `ProdlensServer`. Rules kept here:
+- the event loop never touches a store or a slow parse; stores run on each workspace's store thread, the
+  workspace index build and matcher compilation on the default executor;
+- requests never wait for the store longer than a short bound (`*_WAIT`); late answers land in the cache and
+  reach the editor through `workspace/codeLens/refresh` (when the client has it) or the next request;
+- every server-to-client request is guarded by the client's capabilities.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+from pathlib import Path
+from typing import Any, Sequence
+
+from lsprotocol import types
+from pygls import uris
+from pygls.lsp.server import LanguageServer
+
+from .. import __version__
+from ..model import LogStatement
+from . import convert
+from .counts import Details, FetchResult, dashboard_url, fetch_counts, fetch_details, store_signature
+from .diagnostics import document_diagnostics
+from .render import LensState, hover_markdown, lens_title, match_info
+from .workspace import ProdlensWorkspace
+
+log = logging.getLogger(__name__)
+
+RESOLVE_WAIT = 2.0  # seconds a codeLens/resolve waits for counts before answering "counting…"
+HOVER_WAIT = 2.0  # seconds a hover waits for samples
+SYMBOL_WAIT = 1.0
+WATCH_INTERVAL = 0.5  # store file polling (two stat calls per workspace)
+RETRY_INTERVAL = 5.0  # retry a failing store this often while files are open
+REMOTE_REFRESH = 60.0  # remote stores have no file to watch: refetch open documents this often
+SAMPLES = 5
+
+Key = tuple[Path, str]
+
+
+class ProdlensServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("prodlens", __version__)
+        self.workspaces: dict[Path, ProdlensWorkspace] = {}
+        self.init_options: Any = None
+        self.pending: dict[Key, tuple[asyncio.Future, frozenset[str]]] = {}
+        self.details: dict[tuple[Path, str], Details] = {}
+        self.published: dict[str, list[types.Diagnostic]] = {}
+        self.watch_task: asyncio.Task | None = None
+        self.index_tasks: dict[Path, asyncio.Task] = {}
+        self._refresh_scheduled = False
+        self._background: set[asyncio.Task] = set()
+        self._last_retry: dict[Path, float] = {}
+        self._last_remote: dict[Path, float] = {}
+
+    # ----------------------------------------------------------------------------------------- capabilities
+
+    def supports_refresh(self) -> bool:
+        ws = self.client_capabilities.workspace
+        return bool(ws and ws.code_lens and ws.code_lens.refresh_support)
+
+    def supports_show_document(self) -> bool:
+        window = self.client_capabilities.window
+        return bool(window and window.show_document and window.show_document.support)
+
+    def supports_progress(self) -> bool:
+        window = self.client_capabilities.window
+        return bool(window and window.work_done_progress)
+
+    # ------------------------------------------------------------------------------------------- workspaces
+
+    def open_workspaces(self, params: types.InitializeParams) -> None:
+        self.init_options = params.initialization_options
+        roots: list[str] = []
+        for folder in params.workspace_folders or []:
+            roots.append(folder.uri)
+        if not roots and params.root_uri:
+            roots.append(params.root_uri)
+        if not roots and params.root_path:
+            roots.append(uris.from_fs_path(params.root_path) or "")
+        for uri in roots:
+            path = uris.to_fs_path(uri)
+            if path:
+                self.add_workspace(Path(path))
+
+    def add_workspace(self, root: Path) -> ProdlensWorkspace:
+        root = root.resolve()
+        ws = self.workspaces.get(root)
+        if ws is None:
+            ws = self.workspaces[root] = ProdlensWorkspace(root, self.init_options)
+            ws.store_signature = store_signature(ws.config, root)
+        return ws
+
+    def locate(self, uri: str) -> tuple[ProdlensWorkspace, str] | None:
+        """The workspace holding a document and its repository-relative path (the deepest root wins)."""
+        fs = uris.to_fs_path(uri)
+        if not fs:
+            return None
+        path = Path(fs)
+        best: tuple[ProdlensWorkspace, str] | None = None
+        for root, ws in self.workspaces.items():
+            rel = ws.relative(path)
+            if rel is not None and (best is None or len(str(root)) > len(str(best[0].root))):
+                best = (ws, rel)
+        if best is None and not self.workspaces:
+            # No folder was opened (e.g. `nvim file.py` without a root): the file's directory is the workspace.
+            ws = self.add_workspace(path.parent)
+            self.report_problems(ws)
+            self.start_indexing(ws)
+            rel = ws.relative(path)
+            best = (ws, rel) if rel is not None else None
+        return best
+
+    def report_problems(self, ws: ProdlensWorkspace) -> None:
+        for problem in ws.problems:
+            self.show_message(f"prodlens: {problem}", types.MessageType.Warning)
+        ws.problems = []
+
+    def show_message(self, text: str, kind: types.MessageType = types.MessageType.Info) -> None:
+        log.info("%s", text)
+        self.window_show_message(types.ShowMessageParams(type=kind, message=text))
+
+    def log_message(self, text: str, kind: types.MessageType = types.MessageType.Log) -> None:
+        self.window_log_message(types.LogMessageParams(type=kind, message=text))
+
+    def spawn(self, coro) -> asyncio.Task:
+        task = asyncio.get_running_loop().create_task(coro)
+        self._background.add(task)
+        task.add_done_callback(self._finished)
+        return task
+
+    def _finished(self, task: asyncio.Task) -> None:
+        self._background.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("background task failed", exc_info=task.exception())
+
+    # -------------------------------------------------------------------------------------------- indexing
+
+    def start_indexing(self, ws: ProdlensWorkspace) -> None:
+        if ws.root not in self.index_tasks:
+            self.index_tasks[ws.root] = self.spawn(self._index(ws))
+        if self.watch_task is None:
+            self.watch_task = self.spawn(self._watch())
+
+    async def _index(self, ws: ProdlensWorkspace) -> None:
+        loop = asyncio.get_running_loop()
+        token = None
+        if self.supports_progress():
+            token = f"prodlens-index-{uuid.uuid4().hex[:8]}"
+            try:
+                await self.work_done_progress.create_async(token)
+                self.work_done_progress.begin(
+                    token, types.WorkDoneProgressBegin(title="prodlens: indexing", percentage=0, cancellable=False)
+                )
+            except Exception:
+                log.warning("the client refused a progress token", exc_info=True)
+                token = None
+        last = [0.0]
+
+        def progress(done: int, total: int) -> None:  # build thread
+            now = time.monotonic()
+            if token is None or (now - last[0] < 0.2 and done < total):
+                return
+            last[0] = now
+            percentage = int(done * 100 / total) if total else 100
+            report = types.WorkDoneProgressReport(message=f"{done}/{total} files", percentage=percentage)
+            loop.call_soon_threadsafe(self.work_done_progress.report, token, report)
+
+        started = time.perf_counter()
+        try:
+            index = await loop.run_in_executor(None, ws.build_index, progress)
+        except Exception as exc:
+            log.exception("indexing %s failed", ws.root)
+            self.show_message(f"prodlens: indexing failed: {exc}", types.MessageType.Error)
+            if token:
+                self.work_done_progress.end(token, types.WorkDoneProgressEnd(message="failed"))
+            return
+        ws.install_index(index)
+        count = len(index.statements)
+        seconds = time.perf_counter() - started
+        self.log_message(f"prodlens: indexed {count} statements in {ws.root.name} ({seconds:.2f} s)")
+        if token:
+            self.work_done_progress.end(token, types.WorkDoneProgressEnd(message=f"{count} log statements"))
+        for rel in list(ws.open_files):
+            self.ensure_counts(ws, rel)
+        self.schedule_refresh()
+
+    # ----------------------------------------------------------------------------------------- documents
+
+    def document_changed(self, uri: str) -> None:
+        located = self.locate(uri)
+        if located is None:
+            return
+        ws, rel = located
+        text = self.workspace.get_text_document(uri).source
+        ws.update_file(rel, text)
+        self.ensure_counts(ws, rel)
+        self.publish(ws, rel, uri)
+
+    def document_closed(self, uri: str) -> None:
+        located = self.locate(uri)
+        if located is None:
+            return
+        ws, rel = located
+        ws.close_file(rel)
+        if self.published.pop(uri, None):
+            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+    def statements(self, uri: str) -> tuple[ProdlensWorkspace, str, list[LogStatement]] | None:
+        located = self.locate(uri)
+        if located is None:
+            return None
+        ws, rel = located
+        if rel not in ws.open_files and rel not in ws.open_texts:
+            try:
+                document = self.workspace.get_text_document(uri)
+                text = document.source
+            except Exception:
+                text = None
+            if text is not None and ws.index is None:
+                ws.update_file(rel, text)
+        return ws, rel, ws.statements_for(rel)
+
+    # --------------------------------------------------------------------------------------------- counts
+
+    def ensure_counts(self, ws: ProdlensWorkspace, rel: str, force: bool = False) -> asyncio.Future | None:
+        """Start (or join) a fetch of the counts of one document's statements; None when all are cached."""
+        statements = ws.statements_for(rel)
+        keys = frozenset(s.key for s in statements)
+        if not force and all(ws.counts.has(k) for k in keys) and ws.counts.problem is None:
+            return None
+        pending = self.pending.get((ws.root, rel))
+        if pending is not None and not pending[0].done() and keys <= pending[1] and not force:
+            return pending[0]
+        future = self.spawn(self._fetch(ws, rel, list(statements)))
+        self.pending[(ws.root, rel)] = (future, keys)
+        return future
+
+    async def _fetch(self, ws: ProdlensWorkspace, rel: str, statements: Sequence[LogStatement]) -> None:
+        loop = asyncio.get_running_loop()
+        window, retention = ws.counts.window, ws.counts.retention
+        result: FetchResult = await loop.run_in_executor(
+            ws.store_thread, fetch_counts, ws.store, statements, window, retention
+        )
+        if (window, retention) != (ws.counts.window, ws.counts.retention):
+            return  # the window changed while fetching: a newer fetch is on its way
+        problem_before = ws.counts.problem
+        if ws.counts.apply(result):
+            if result.error and result.error != problem_before:
+                self.log_message(f"prodlens: {result.error}", types.MessageType.Warning)
+            self.schedule_refresh()
+
+    def refetch_open(self, ws: ProdlensWorkspace) -> None:
+        for rel in list(ws.open_files):
+            self.ensure_counts(ws, rel, force=True)
+
+    def schedule_refresh(self) -> None:
+        """Coalesce bursts of count updates into one lens refresh and one diagnostics pass."""
+        if self._refresh_scheduled:
+            return
+        self._refresh_scheduled = True
+        asyncio.get_running_loop().call_later(0.05, self._refresh_now)
+
+    def _refresh_now(self) -> None:
+        self._refresh_scheduled = False
+        if self.supports_refresh():
+            self.spawn(self._send_refresh())
+        for ws in self.workspaces.values():
+            for rel in list(ws.open_files):
+                uri = uris.from_fs_path(str(ws.root / rel)) or ""
+                self.publish(ws, rel, uri)
+
+    async def _send_refresh(self) -> None:
+        try:
+            await self.workspace_code_lens_refresh_async(None)
+        except Exception:
+            log.debug("codeLens refresh failed", exc_info=True)
+
+    def publish(self, ws: ProdlensWorkspace, rel: str, uri: str) -> None:
+        found = document_diagnostics(ws.statements_for(rel), ws.counts, ws.config.diagnostics)
+        if self.published.get(uri) == found:
+            return
+        self.published[uri] = found
+        self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=found))
+
+    async def _watch(self) -> None:
+        """Poll the embedded store's files: an ingest that writes shows up in the editor within a second."""
+        while True:
+            await asyncio.sleep(WATCH_INTERVAL)
+            now = time.monotonic()
+            for ws in list(self.workspaces.values()):
+                signature = store_signature(ws.config, ws.root)
+                if signature is not None and signature != ws.store_signature:
+                    replaced = _inode_changed(ws.store_signature, signature)
+                    ws.store_signature = signature
+                    if replaced:
+                        ws.store_thread.submit(ws.store.reset)
+                    self.details = {k: v for k, v in self.details.items() if k[0] != ws.root}
+                    self.refetch_open(ws)
+                elif ws.counts.problem and ws.open_files and now - self._last_retry.get(ws.root, 0) > RETRY_INTERVAL:
+                    self._last_retry[ws.root] = now
+                    self.refetch_open(ws)
+                elif signature is None and now - self._last_remote.setdefault(ws.root, now) > REMOTE_REFRESH:
+                    self._last_remote[ws.root] = now
+                    self.refetch_open(ws)
+
+    # ----------------------------------------------------------------------------------------- lenses
+
+    def lenses(self, uri: str) -> list[types.CodeLens]:
+        found = self.statements(uri)
+        if found is None:
+            return []
+        ws, rel, statements = found
+        self.ensure_counts(ws, rel)
+        lenses = []
+        for n, statement in enumerate(statements):
+            state = ws.counts.state(statement.key)
+            title = None
+            if state.counts is not None or state.problem is not None:
+                title = lens_title(state, mention_problem=(n == 0))
+            lenses.append(convert.lens(statement, uri, title))
+        return lenses
+
+    async def resolve_lens(self, lens: types.CodeLens) -> types.CodeLens:
+        data = lens.data if isinstance(lens.data, dict) else {}
+        key, uri = data.get("key"), data.get("uri")
+        if not isinstance(key, str) or not isinstance(uri, str):
+            return lens
+        located = self.locate(uri)
+        if located is None:
+            return lens
+        ws, rel = located
+        statement = ws.by_key(key)
+        if statement is None:
+            return lens
+        if not ws.counts.has(key):
+            future = self.ensure_counts(ws, rel)
+            if future is not None:
+                await _bounded(future, RESOLVE_WAIT)
+        statements = ws.statements_for(rel)
+        first = bool(statements) and statements[0].key == key
+        lens.command = convert.lens_command(statement, lens_title(ws.counts.state(key), mention_problem=first))
+        return lens
+
+    # ------------------------------------------------------------------------------------------- hover
+
+    async def hover(self, uri: str, position: types.Position) -> types.Hover | None:
+        found = self.statements(uri)
+        if found is None:
+            return None
+        ws, rel, statements = found
+        statement = _statement_at(statements, position)
+        if statement is None:
+            return None
+        if not ws.counts.has(statement.key):
+            future = self.ensure_counts(ws, rel)
+            if future is not None:
+                await _bounded(future, HOVER_WAIT)
+        details = await self.statement_details(ws, statement)
+        state = ws.counts.state(statement.key)
+        from ..stores.base import TimeRange
+
+        time_range = TimeRange.ending_now(ws.counts.window)
+        text = hover_markdown(
+            statement,
+            state,
+            start=time_range.start,
+            end=time_range.end,
+            samples=details.samples if details else (),
+            matched=match_info(statement, details.samples if details else (), ws.same_template(statement)),
+            dashboard_url=details.dashboard_url if details else None,
+        )
+        if details is None:
+            text += "\n\n_latest occurrences are still loading_"
+        return types.Hover(
+            contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text),
+            range=convert.lsp_range(statement),
+        )
+
+    async def statement_details(self, ws: ProdlensWorkspace, statement: LogStatement) -> Details | None:
+        cache_key = (ws.root, statement.key + "\x00" + ws.counts.window)
+        cached = self.details.get(cache_key)
+        if cached is not None:
+            return cached
+        loop = asyncio.get_running_loop()
+        future = loop.run_in_executor(ws.store_thread, fetch_details, ws.store, statement, ws.counts.window, SAMPLES)
+
+        def keep(done: asyncio.Future) -> None:
+            if not done.cancelled() and done.exception() is None and done.result().error is None:
+                self.details[cache_key] = done.result()
+
+        future.add_done_callback(keep)
+        result = await _bounded(future, HOVER_WAIT)
+        return result
+
+    # ---------------------------------------------------------------------------------------- commands
+
+    def find_key(self, key: str) -> tuple[ProdlensWorkspace, LogStatement] | None:
+        for ws in self.workspaces.values():
+            statement = ws.by_key(key)
+            if statement is not None:
+                return ws, statement
+        return None
+
+    async def open_dashboard(self, key: str) -> str | None:
+        found = self.find_key(key)
+        if found is None:
+            self.show_message(f"prodlens: no statement with key {key!r} (the file changed?)", types.MessageType.Warning)
+            return None
+        ws, statement = found
+        loop = asyncio.get_running_loop()
+        try:
+            url = await loop.run_in_executor(ws.store_thread, dashboard_url, ws.store, statement, ws.counts.window)
+        except Exception as exc:
+            self.show_message(f"prodlens: no dashboard link: {exc}", types.MessageType.Warning)
+            return None
+        if not url:
+            self.show_message(
+                "prodlens: this store has no dashboard to open (set [dashboard] url_template, or run "
+                "`prodlens dashboard` for the embedded store)",
+                types.MessageType.Info,
+            )
+            return None
+        if self.supports_show_document():
+            self.spawn(self._show(types.ShowDocumentParams(uri=url, external=True)))
+        return url
+
+    async def _show(self, params: types.ShowDocumentParams) -> None:
+        try:
+            await self.window_show_document_async(params)
+        except Exception:
+            log.debug("showDocument failed", exc_info=True)
+
+    async def matcher_for(self, ws: ProdlensWorkspace):
+        matcher = ws.cached_matcher()
+        if matcher is None:
+            version = ws.index_version
+            statements = list(ws.all_statements())
+            matcher = await asyncio.get_running_loop().run_in_executor(None, ws.build_matcher, statements)
+            ws.keep_matcher(matcher, version)
+        return matcher
+
+    async def find_statement(self, text: str) -> dict[str, Any]:
+        """A pasted production line → the statements that could have written it, best first."""
+        from ..matching.records import parse_line
+
+        record = parse_line(text)
+        results: list[dict[str, Any]] = []
+        best = None
+        method = None
+        candidates = 0
+        for ws in self.workspaces.values():
+            matcher = await self.matcher_for(ws)
+            match = matcher.match(record)
+            keys = [match.key] if match.key else list(match.candidate_keys)
+            if not keys:
+                continue
+            method = match.method.value if match.method else None
+            candidates = max(candidates, match.candidates)
+            for key in keys:
+                statement = ws.by_key(key)
+                if statement is None:
+                    continue
+                location = convert.location(ws.root, statement)
+                results.append(
+                    {
+                        "uri": location.uri,
+                        "range": _range_json(location.range),
+                        "key": statement.key,
+                        "path": statement.path,
+                        "line": statement.line,
+                        "template": statement.template.text,
+                    }
+                )
+                if best is None:
+                    best = location
+        if best is not None and self.supports_show_document():
+            self.spawn(self._show(types.ShowDocumentParams(uri=best.uri, take_focus=True, selection=best.range)))
+        if not results:
+            self.show_message("prodlens: no log statement in this workspace writes that line", types.MessageType.Info)
+        return {
+            "message": record.message,
+            "method": method,
+            "candidates": candidates,
+            "ambiguous": len(results) > 1,
+            "locations": results,
+        }
+
+    def set_window(self, window: str) -> None:
+        for ws in self.workspaces.values():
+            ws.set_window(window)
+            self.refetch_open(ws)
+        self.details.clear()
+        self.schedule_refresh()
+
+    def refresh_all(self) -> None:
+        for ws in self.workspaces.values():
+            ws.store_thread.submit(ws.store.reset)
+            ws.counts.problem = None
+            self.refetch_open(ws)
+        self.details.clear()
+        self.schedule_refresh()
+
+    def reconfigure(self, settings: Any) -> None:
+        self.init_options = settings
+        for ws in self.workspaces.values():
+            ws.reconfigure(settings)
+            self.report_problems(ws)
+            ws.store_signature = store_signature(ws.config, ws.root)
+            self.refetch_open(ws)
+        self.details.clear()
+        self.schedule_refresh()
+
+    # ------------------------------------------------------------------------------------ workspace/symbol
+
+    async def symbols(self, query: str, limit: int = 100) -> list[types.WorkspaceSymbol]:
+        needle = query.strip().lower()
+        chosen: list[tuple[ProdlensWorkspace, LogStatement]] = []
+        for ws in self.workspaces.values():
+            matched_keys: list[str] = []
+            if len(needle) >= 8:
+                matched_keys = await self._keys_for_line(ws, query)
+            for key in matched_keys:
+                statement = ws.by_key(key)
+                if statement is not None:
+                    chosen.append((ws, statement))
+            seen = set(matched_keys)
+            for statement in ws.all_statements():
+                if statement.key in seen:
+                    continue
+                if not needle or needle in statement.template.text.lower():
+                    chosen.append((ws, statement))
+                    if len(chosen) >= limit:
+                        break
+        await self._counts_for(chosen)
+        return [
+            convert.symbol(ws.root, statement, lens_title(ws.counts.state(statement.key), mention_problem=True))
+            for ws, statement in chosen[:limit]
+        ]
+
+    async def _keys_for_line(self, ws: ProdlensWorkspace, text: str) -> list[str]:
+        try:
+            from ..matching.records import parse_line
+
+            matcher = await self.matcher_for(ws)
+            match = matcher.match(parse_line(text))
+        except Exception:
+            log.debug("matching a symbol query failed", exc_info=True)
+            return []
+        return [match.key] if match.key else list(match.candidate_keys)
+
+    async def _counts_for(self, chosen: list[tuple[ProdlensWorkspace, LogStatement]]) -> None:
+        loop = asyncio.get_running_loop()
+        by_ws: dict[Path, list[LogStatement]] = {}
+        for ws, statement in chosen:
+            if not ws.counts.has(statement.key):
+                by_ws.setdefault(ws.root, []).append(statement)
+        for root, statements in by_ws.items():
+            ws = self.workspaces[root]
+            future = loop.run_in_executor(
+                ws.store_thread, fetch_counts, ws.store, statements, ws.counts.window, ws.counts.retention
+            )
+            future.add_done_callback(lambda done, ws=ws: _apply_quietly(ws, done))
+            await _bounded(future, SYMBOL_WAIT)
+
+    def close(self) -> None:
+        for ws in self.workspaces.values():
+            ws.close()
+
+
+def _apply_quietly(ws: ProdlensWorkspace, done: asyncio.Future) -> None:
+    if not done.cancelled() and done.exception() is None:
+        ws.counts.apply(done.result())
+
+
+async def _bounded(future: asyncio.Future, seconds: float):
+    """Wait for a background result at most `seconds`; the work itself goes on and fills the cache."""
+    try:
+        return await asyncio.wait_for(asyncio.shield(future), seconds)
+    except asyncio.TimeoutError:
+        return None
+    except Exception:
+        log.debug("background work failed", exc_info=True)
+        return None
+
+
+def _statement_at(statements: Sequence[LogStatement], position: types.Position) -> LogStatement | None:
+    for statement in statements:
+        r = statement.range
+        if r.start_line <= position.line <= r.end_line:
+            return statement
+    return None
+
+
+def _range_json(r: types.Range) -> dict[str, Any]:
+    return {
+        "start": {"line": r.start.line, "character": r.start.character},
+        "end": {"line": r.end.line, "character": r.end.character},
+    }
+
+
+def _inode_changed(old: tuple | None, new: tuple | None) -> bool:
+    """True when the database file was replaced or removed (an open connection would read the old one)."""
+    if not old or not new:
+        return True
+    return (old[0] is None) != (new[0] is None) or (old[0] and new[0] and old[0][2] != new[0][2])
