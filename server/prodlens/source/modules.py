@@ -1,0 +1,50 @@
+"""File path → the Python module name a file runs as, so `getLogger(__name__)` gets the logger name production
+records carry (`botocore/endpoint.py` → `botocore.endpoint`).
+
+Python decides a module's name by how it is imported, which the source cannot tell for certain; the rule used
+here is the one packaging follows: a directory is a package when it holds `__init__.py`, and the module name
+is the chain of enclosing packages plus the file's stem. So `src/pkg/a.py` with `src/pkg/__init__.py` is
+`pkg.a` (`src` is not a package), and a package's `__init__.py` is the package itself.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+from typing import Callable, Collection
+
+PYTHON_SUFFIXES = (".py", ".pyi")
+SOURCE_ROOTS = ("src", "lib", "python")
+"""Conventional source directories stripped when there is no tree to look for `__init__.py` in."""
+
+
+def python_module_name(rel_path: str, is_file: Callable[[str], bool] | Collection[str] | None = None) -> str | None:
+    """The dotted module name of a Python file (repository-relative POSIX path), None for other files.
+
+    `is_file` says whether a repository-relative path exists (a callable or a set of paths). Without it (one
+    file, no tree: `extract_source`) every directory counts as a package except a leading `src/`, `lib/` or
+    `python/`, which is the best guess a lone path allows.
+    """
+    path = PurePosixPath(rel_path)
+    if path.suffix not in PYTHON_SUFFIXES or not path.stem.isidentifier():
+        return None
+    directories = list(path.parent.parts) if str(path.parent) != "." else []
+    if is_file is None:
+        if directories and directories[0] in SOURCE_ROOTS:
+            directories = directories[1:]
+        package = directories
+    else:
+        exists = is_file if callable(is_file) else is_file.__contains__
+        package = []
+        # walk up from the file's directory while each directory is a package
+        for depth in range(len(directories), 0, -1):
+            candidate = "/".join(directories[:depth])
+            if exists(f"{candidate}/__init__.py") or exists(f"{candidate}/__init__.pyi"):
+                package.insert(0, directories[depth - 1])
+            else:
+                break
+    # a directory name Python cannot import (e.g. "my-scripts"): only the part below it is a package path
+    while package and not all(part.isidentifier() for part in package):
+        package = package[1:]
+    if path.stem == "__init__":
+        return ".".join(package) if package else None
+    return ".".join([*package, path.stem])

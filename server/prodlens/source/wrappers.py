@@ -1,0 +1,130 @@
+"""Logging wrappers across files: which wrappers exist, and which files need them.
+
+An extractor sees one file. It finds the wrappers that file defines (`FileExtraction.wrappers`) and applies
+the wrappers it is given (`ExtractContext.wrappers`) to call sites. The index extracts every file once with
+only the configured logging methods, collects the exported wrappers of all files here, and then re-extracts
+just the files that call a wrapper defined in another file — found by a byte-level search for `name(`, which
+may over-select (a same-named unrelated function) but never misses a call, so the extractor decides.
+
+Wrappers apply within a language family (JavaScript, TypeScript and TSX call each other's functions).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import re
+from typing import Iterable
+
+from ..config import IndexConfig, LoggingMethod
+from ..model import normalize_level
+from .extract_types import WrapperDef
+from .languages import CONFIG_LANGUAGES, FAMILY
+
+
+def configured_wrappers(config: IndexConfig) -> list[WrapperDef]:
+    """`index.logging_methods` as WrapperDefs, one per language the method applies to."""
+    result: list[WrapperDef] = []
+    for method in config.logging_methods:
+        result.extend(_configured(method))
+    return result
+
+
+def _configured(method: LoggingMethod) -> list[WrapperDef]:
+    if method.language:
+        languages = CONFIG_LANGUAGES.get(method.language.lower(), (method.language.lower(),))
+    else:
+        languages = tuple(FAMILY)
+    level = normalize_level(method.level) if method.level else None
+    return [
+        WrapperDef(
+            name=method.name,
+            language=language,
+            path="",
+            message_param=method.message_arg,
+            level_param=method.level_arg,
+            level=level,
+            framework="wrapper",
+            exported=True,
+        )
+        for language in languages
+    ]
+
+
+def call_name(name: str) -> str:
+    """The identifier a call site spells: `Audit.log` is called as `...log(`."""
+    return name.rsplit(".", 1)[-1]
+
+
+def wrapper_set_fingerprint(wrappers: Iterable[WrapperDef]) -> str:
+    """Order-independent fingerprint: the same wrappers found in another order give the same result."""
+    rows = sorted(json.dumps(_wrapper_material(w), sort_keys=True, default=str) for w in wrappers)
+    if not rows:
+        return ""
+    return hashlib.blake2b("\n".join(rows).encode(), digest_size=12).hexdigest()
+
+
+def _wrapper_material(w: WrapperDef) -> dict[str, object]:
+    data = {f.name: getattr(w, f.name) for f in dataclasses.fields(WrapperDef)}
+    data["template"] = [str(p) if isinstance(p, str) else ["hole", p.kind.value] for p in w.template.parts] \
+        if w.template is not None else None
+    return data
+
+
+class WrapperRegistry:
+    """Exported wrappers of every indexed file, by language family, with a fast name search per family."""
+
+    def __init__(self) -> None:
+        self._by_path: dict[str, list[WrapperDef]] = {}
+        self._patterns: dict[str, re.Pattern[bytes] | None] = {}
+
+    def set_file(self, path: str, wrappers: Iterable[WrapperDef]) -> None:
+        exported = [w for w in wrappers if w.exported and w.name]
+        old = self._by_path.get(path)
+        if exported:
+            self._by_path[path] = exported
+        else:
+            self._by_path.pop(path, None)
+        if old != (exported or None):
+            self._patterns.clear()
+
+    def remove_file(self, path: str) -> None:
+        if self._by_path.pop(path, None) is not None:
+            self._patterns.clear()
+
+    def family_wrappers(self, family: str) -> list[WrapperDef]:
+        return [w for ws in self._by_path.values() for w in ws if FAMILY.get(w.language) == family]
+
+    def family_fingerprints(self) -> dict[str, str]:
+        families = sorted(set(FAMILY.values()))
+        return {family: wrapper_set_fingerprint(self.family_wrappers(family)) for family in families}
+
+    def _pattern(self, family: str) -> re.Pattern[bytes] | None:
+        if family not in self._patterns:
+            names = sorted({call_name(w.name) for w in self.family_wrappers(family)}, key=len, reverse=True)
+            names = [n for n in names if n]
+            self._patterns[family] = (
+                re.compile(rb"(?<![\w$])(?:" + b"|".join(re.escape(n.encode()) for n in names) + rb")\s*[(<]")
+                if names else None
+            )
+        return self._patterns[family]
+
+    def foreign_for(self, path: str, language: str, source: bytes) -> list[WrapperDef]:
+        """Wrappers defined in other files of the same family whose name this file calls (by name search)."""
+        family = FAMILY.get(language)
+        if family is None:
+            return []
+        pattern = self._pattern(family)
+        if pattern is None:
+            return []
+        called = {m.group(0).decode("utf-8", "replace").rstrip("(< \t\r\n") for m in pattern.finditer(source)}
+        if not called:
+            return []
+        return [
+            w
+            for other, ws in sorted(self._by_path.items())
+            if other != path
+            for w in ws
+            if FAMILY.get(w.language) == family and call_name(w.name) in called
+        ]
