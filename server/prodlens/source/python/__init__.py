@@ -1,0 +1,1 @@
+"""Python log statement extraction: `logging`, structlog, loguru, and logging wrappers."""

@@ -1,0 +1,536 @@
+"""Find the log statements of one Python file: `logging`, structlog, loguru, and logging wrappers.
+
+Work is proportional to the candidates, not to the file: two queries (`calls.scm`, `bindings.scm`) find calls
+whose method name is a logging method and the assignments/imports that say what is a logger; call sites of
+wrappers are found by searching the source bytes for the wrappers' names and looking up the node there.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import tree_sitter
+
+from ...model import Confidence, Hole, Part, Template, normalize_level
+from ..extract_types import ExtractContext, FileExtraction, RawStatement, WrapperDef
+from ..formats import apply_brace, apply_percent
+from ..languages import grammar
+from .receivers import Bindings, LoggerInfo
+from .spans import node_range
+from .templates import Built, TemplateBuilder, literal_string, param_hole_name
+
+LANGUAGE = "python"
+
+METHOD_LEVELS: dict[str, str] = {
+    "debug": "debug", "info": "info", "warning": "warn", "warn": "warn", "error": "error",
+    "exception": "error", "critical": "fatal", "fatal": "fatal", "trace": "trace", "success": "info",
+    "msg": "info",
+}
+# structlog's async methods: `await log.ainfo(...)`
+METHOD_LEVELS.update({"a" + name: level for name, level in list(METHOD_LEVELS.items())})
+LOG_METHODS = ("log", "alog")
+STANDARD_METHODS = frozenset(METHOD_LEVELS) | frozenset(LOG_METHODS)
+_MESSAGE_PARAM_NAMES = ("msg", "message", "fmt", "format", "text", "event", "s", "m", "txt")
+
+
+@lru_cache(maxsize=None)
+def _query(name: str) -> tree_sitter.Query:
+    text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+    return tree_sitter.Query(grammar(LANGUAGE), text)
+
+
+def calls_query() -> tree_sitter.Query:
+    return _query("calls.scm")
+
+
+def bindings_query() -> tree_sitter.Query:
+    return _query("bindings.scm")
+
+
+def errors_query() -> tree_sitter.Query:
+    return _query("errors.scm")
+
+
+def _text(node: tree_sitter.Node | None) -> str:
+    if node is None or node.text is None:
+        return ""
+    return node.text.decode("utf-8", "replace")
+
+
+@dataclass(slots=True)
+class FunctionScope:
+    """The function a call sits in, seen as a possible logging wrapper."""
+
+    node: tree_sitter.Node
+    name: str
+    params: dict[str, int]  # parameter name -> position (after self/cls)
+    varargs: str | None
+    method: bool
+
+
+def enclosing_function(node: tree_sitter.Node) -> FunctionScope | None:
+    parent = node.parent
+    while parent is not None:
+        kind = parent.type
+        if kind == "function_definition":
+            return _scope(parent)
+        if kind in ("class_definition", "module", "lambda"):
+            return None
+        parent = parent.parent
+    return None
+
+
+def _scope(function: tree_sitter.Node) -> FunctionScope | None:
+    name = _text(function.child_by_field_name("name"))
+    parameters = function.child_by_field_name("parameters")
+    if parameters is None:
+        return None
+    method = _is_method(function)
+    params: dict[str, int] = {}
+    varargs = None
+    position = 0
+    first = True
+    for param in parameters.named_children:
+        kind = param.type
+        if kind in ("keyword_separator", "positional_separator", "comment"):
+            continue
+        if kind == "identifier":
+            pname = _text(param)
+        elif kind in ("typed_parameter", "list_splat_pattern", "dictionary_splat_pattern"):
+            ident = next((c for c in param.named_children if c.type == "identifier"), None)
+            pname = _text(ident)
+            if kind == "typed_parameter" and any(c.type == "list_splat_pattern" for c in param.named_children):
+                kind = "list_splat_pattern"
+                ident = next(c for c in param.named_children if c.type == "list_splat_pattern")
+                pname = _text(next((c for c in ident.named_children if c.type == "identifier"), None))
+        elif kind in ("default_parameter", "typed_default_parameter"):
+            pname = _text(param.child_by_field_name("name"))
+        else:
+            continue
+        if first and method:
+            first = False
+            continue  # self / cls
+        first = False
+        if kind == "dictionary_splat_pattern":
+            continue
+        if kind == "list_splat_pattern":
+            varargs = pname
+        params[pname] = position
+        position += 1
+    return FunctionScope(function, name, params, varargs, method)
+
+
+def _is_method(function: tree_sitter.Node) -> bool:
+    parent = function.parent
+    decorators: list[str] = []
+    if parent is not None and parent.type == "decorated_definition":
+        decorators = [_text(d) for d in parent.named_children if d.type == "decorator"]
+        parent = parent.parent
+    if parent is None or parent.type != "block" or parent.parent is None or parent.parent.type != "class_definition":
+        return False
+    return not any("staticmethod" in d for d in decorators)
+
+
+def level_value(node: tree_sitter.Node | None) -> str | None:
+    """The level an argument names: `logging.WARNING`, `DEBUG`, `"WARNING"`, `30`; None when run time decides."""
+    if node is None:
+        return None
+    kind = node.type
+    if kind == "attribute":
+        return _level_name(_text(node.child_by_field_name("attribute")))
+    if kind == "identifier":
+        return _level_name(_text(node))
+    if kind == "integer":
+        try:
+            return normalize_level(int(_text(node), 0))
+        except ValueError:
+            return None
+    literal = literal_string(node)
+    if literal is not None:
+        return normalize_level(literal)
+    return None
+
+
+def _level_name(name: str) -> str | None:
+    if name.upper() != name or not name.isalpha():
+        return None  # constants are upper case; `level`, `self.level` are run-time values
+    return normalize_level(name)
+
+
+def _positional(args: tree_sitter.Node) -> list[tree_sitter.Node]:
+    return [a for a in args.named_children if a.type not in ("keyword_argument", "dictionary_splat", "comment")]
+
+
+def _keyword(args: tree_sitter.Node, name: str) -> tree_sitter.Node | None:
+    for child in args.named_children:
+        if child.type == "keyword_argument" and _text(child.child_by_field_name("name")) == name:
+            return child.child_by_field_name("value")
+    return None
+
+
+def _has_keywords(args: tree_sitter.Node) -> bool:
+    return any(c.type in ("keyword_argument", "dictionary_splat") for c in args.named_children)
+
+
+def _truthy(node: tree_sitter.Node | None) -> bool:
+    if node is None:
+        return False
+    return node.type not in ("false", "none") and _text(node) not in ("0", "False", "None", "")
+
+
+def _count_args(nodes: list[tree_sitter.Node]) -> int | None:
+    if any(n.type in ("list_splat", "parenthesized_list_splat") for n in nodes):
+        return None
+    return len(nodes)
+
+
+def _confidence(template: Template, partial: bool) -> Confidence:
+    if template.is_dynamic:
+        return Confidence.DYNAMIC
+    return Confidence.PARTIAL if partial else Confidence.FULL
+
+
+def _message_param(built: Built, forwards_args: bool) -> str | None:
+    """The parameter that carries a wrapper's message, or None when the function is not a wrapper.
+
+    A parameter that is the whole message is one (`def _log(self, msg): log.info(msg)`); one that is only a
+    piece of it is one when it is named like a message or the function also forwards its `*args`
+    (`"[audit] " + fmt, *a`): `log.info("processing " + name)` inside `def process(name)` is an ordinary
+    statement with a value in it."""
+    if not built.params:
+        return None
+    for name in built.params:
+        if name.lower() in _MESSAGE_PARAM_NAMES:
+            return name
+    whole = len(built.parts) == 1 and isinstance(built.parts[0], Hole)
+    if whole or forwards_args:
+        return built.params[-1]
+    return None
+
+
+class _FileState:
+    """Everything extraction of one file accumulates."""
+
+    def __init__(self, tree: tree_sitter.Tree, source: bytes, path: str, context: ExtractContext) -> None:
+        self.tree = tree
+        self.source = source
+        self.path = path
+        self.context = context
+        self.bindings = Bindings(module=context.module)
+        self.result = FileExtraction()
+        self.seen_calls: set[int] = set()
+
+    # -- logging calls ---------------------------------------------------------------------------------------
+
+    def collect_bindings(self) -> None:
+        root = self.tree.root_node
+        for _, captures in tree_sitter.QueryCursor(bindings_query()).matches(root):
+            if "import" in captures:
+                self.bindings.add_import(captures["import"][0])
+                continue
+            target = captures.get("assign.target")
+            factory = captures.get("assign.factory")
+            args = captures.get("assign.args")
+            if target and factory and args:
+                self.bindings.add_assignment(target[0], factory[0], args[0])
+
+    def logging_calls(self) -> None:
+        root = self.tree.root_node
+        for _, captures in tree_sitter.QueryCursor(calls_query()).matches(root):
+            call = captures["call"][0]
+            receiver = captures["call.receiver"][0]
+            method = _text(captures["call.method"][0])
+            args = captures["call.args"][0]
+            info = self.bindings.receiver_logger(receiver, self.source)
+            if info is None:
+                continue
+            self.logging_call(call, method, args, info)
+
+    def logging_call(self, call: tree_sitter.Node, method: str, args: tree_sitter.Node, info: LoggerInfo) -> None:
+        positional = _positional(args)
+        framework = info.framework
+        level_node = None
+        if method in LOG_METHODS:
+            if not positional:
+                return
+            level_node = positional[0]
+            level = level_value(level_node)
+            message_index = 1
+        else:
+            level = METHOD_LEVELS[method]
+            message_index = 0
+        message = positional[message_index] if len(positional) > message_index else None
+        if message is None:
+            message = _keyword(args, "event" if framework == "structlog" else "msg")
+        if message is not None and message.type in ("list_splat", "parenthesized_list_splat"):
+            message = None
+        rest = positional[message_index + 1:]
+        scope = enclosing_function(call)
+        builder = TemplateBuilder(scope.params if scope else None)
+        built = builder.build(message) if message is not None else Built(parts=[Hole()])
+        base_has_holes = any(isinstance(p, Hole) for p in built.parts)
+        nargs = _count_args(rest)
+        parts = built.parts
+        formatted = False
+        if framework == "loguru":
+            if nargs != 0 or _has_keywords(args):
+                parts, _ = apply_brace(parts)
+                formatted = True
+        elif nargs != 0:
+            parts, _ = apply_percent(parts, nargs)
+            formatted = True
+        template = Template.of(parts)
+        throwable = method in ("exception", "aexception") or info.throwable or _truthy(_keyword(args, "exc_info"))
+        partial = built.opaque or (formatted and base_has_holes)
+        is_wrapper = False
+        args_param = None
+        if scope is not None and scope.varargs is not None and any(
+            n.type == "list_splat" and _text(n).lstrip("*").strip() == scope.varargs for n in rest
+        ):
+            args_param = scope.params[scope.varargs]
+        message_param = _message_param(built, args_param is not None) if scope is not None else None
+        if scope is not None and message_param is not None and self.context.config.detect_wrappers:
+            is_wrapper = True
+            level_param = None
+            if level_node is not None and level_node.type == "identifier" and _text(level_node) in scope.params:
+                level_param = scope.params[_text(level_node)]
+            self.result.wrappers.append(
+                WrapperDef(
+                    name=scope.name,
+                    language=LANGUAGE,
+                    path=self.path,
+                    message_param=scope.params[message_param],
+                    level_param=level_param,
+                    level=None if level_param is not None else level,
+                    framework=framework,
+                    logger=info.logger,
+                    template=Template.of(parts),
+                    message_hole=param_hole_name(message_param),
+                    args_param=args_param,
+                    placeholder_style=("brace" if framework == "loguru" else "printf") if args_param is not None else None,
+                    method=scope.method,
+                    exported=not scope.name.startswith("__"),
+                )
+            )
+        self.add(call, framework, level, info.logger, template, partial, is_wrapper, info.receiver, throwable)
+
+    def add(
+        self,
+        call: tree_sitter.Node,
+        framework: str,
+        level: str | None,
+        logger: str | None,
+        template: Template,
+        partial: bool,
+        wrapper: bool,
+        receiver: str,
+        throwable: bool,
+    ) -> None:
+        if call.start_byte in self.seen_calls:
+            return
+        self.seen_calls.add(call.start_byte)
+        if not template.parts:
+            template = Template.of("")
+        self.result.statements.append(
+            RawStatement(
+                range=node_range(call, self.source),
+                framework=framework,
+                level=level,
+                logger=logger,
+                template=template,
+                confidence=_confidence(template, partial),
+                wrapper=wrapper,
+                receiver=receiver,
+                throwable=throwable,
+            )
+        )
+
+    # -- wrapper call sites ----------------------------------------------------------------------------------
+
+    def wrapper_call_sites(self) -> None:
+        known: dict[str, list[WrapperDef]] = {}
+        for wrapper in self.context.wrappers:
+            if wrapper.language in (LANGUAGE, "", None):
+                known.setdefault(wrapper.name.rsplit(".", 1)[-1], []).append(wrapper)
+        pending = list(self.result.wrappers)
+        for wrapper in pending:
+            known.setdefault(wrapper.name, []).append(wrapper)
+        names = set(known)
+        rounds = 0
+        while names and rounds < 6:
+            rounds += 1
+            before = len(self.result.wrappers)
+            for name in sorted(names):
+                self._call_sites_of(name, known[name])
+            new = self.result.wrappers[before:]
+            names = set()
+            for wrapper in new:
+                if wrapper not in known.get(wrapper.name, []):
+                    known.setdefault(wrapper.name, []).append(wrapper)
+                    names.add(wrapper.name)
+
+    def _call_sites_of(self, name: str, wrappers: list[WrapperDef]) -> None:
+        if not name.isidentifier():
+            return
+        pattern = re.compile(rb"(?<![\w])" + re.escape(name.encode()) + rb"\s*\(")
+        root = self.tree.root_node
+        for match in pattern.finditer(self.source):
+            start = match.start()
+            ident = root.named_descendant_for_byte_range(start, start + len(name))
+            if ident is None or ident.type != "identifier":
+                continue
+            parent = ident.parent
+            if parent is None:
+                continue
+            receiver = None
+            if parent.type == "attribute" and parent.child_by_field_name("attribute") == ident:
+                call = parent.parent
+                receiver = parent.child_by_field_name("object")
+                if call is None or call.type != "call" or call.child_by_field_name("function") != parent:
+                    continue
+            elif parent.type == "call" and parent.child_by_field_name("function") == ident:
+                call = parent
+            else:
+                continue
+            wrapper = self._pick_wrapper(wrappers, call, receiver)
+            if wrapper is not None:
+                self.wrapper_call(call, wrapper)
+
+    def _pick_wrapper(
+        self, wrappers: list[WrapperDef], call: tree_sitter.Node, receiver: tree_sitter.Node | None
+    ) -> WrapperDef | None:
+        for wrapper in wrappers:
+            if wrapper.method:
+                if receiver is None:
+                    continue
+                receiver_text = _text(receiver)
+                if receiver_text in ("self", "cls") or receiver_text.startswith("super("):
+                    return wrapper
+                if wrapper.name.rsplit(".", 1)[-1] not in STANDARD_METHODS and wrapper.path != self.path:
+                    return wrapper
+                continue
+            if receiver is None or wrapper.path == "":
+                return wrapper
+            if receiver.type == "identifier" and wrapper.path != self.path:
+                return wrapper  # module.function(...)
+        return None
+
+    def wrapper_call(self, call: tree_sitter.Node, wrapper: WrapperDef) -> None:
+        args = call.child_by_field_name("arguments")
+        if args is None or args.type != "argument_list":
+            return
+        positional = _positional(args)
+        if len(positional) <= wrapper.message_param:
+            return
+        message = positional[wrapper.message_param]
+        if wrapper.args_param is not None and wrapper.args_param < wrapper.message_param:
+            return
+        scope = enclosing_function(call)
+        builder = TemplateBuilder(scope.params if scope else None)
+        if message.type in ("list_splat", "parenthesized_list_splat"):
+            built = Built(parts=[Hole()])
+        else:
+            built = builder.build(message)
+        parts: list[Part] = built.parts
+        base_has_holes = any(isinstance(p, Hole) for p in parts)
+        formatted = False
+        if wrapper.args_param is not None:
+            rest = positional[wrapper.args_param:] if wrapper.args_param > wrapper.message_param else []
+            nargs = _count_args(rest)
+            if wrapper.placeholder_style == "brace":
+                if nargs != 0 or _has_keywords(args):
+                    parts, _ = apply_brace(parts)
+                    formatted = True
+            elif nargs != 0:
+                parts, _ = apply_percent(parts, nargs)
+                formatted = True
+        spliced = _splice(wrapper, parts)
+        template = Template.of(spliced)
+        level = wrapper.level
+        level_param_node = None
+        if wrapper.level_param is not None:
+            level_param_node = positional[wrapper.level_param] if len(positional) > wrapper.level_param else None
+            level = level_value(level_param_node)
+        throwable = _truthy(_keyword(args, "exc_info"))
+        partial = built.opaque or (formatted and base_has_holes)
+        is_wrapper = False
+        args_param = None
+        if scope is not None and wrapper.args_param is not None and scope.varargs is not None:
+            rest_nodes = positional[wrapper.args_param:]
+            if any(n.type == "list_splat" and _text(n).lstrip("*").strip() == scope.varargs for n in rest_nodes):
+                args_param = scope.params[scope.varargs]
+        message_param = _message_param(built, args_param is not None) if scope is not None else None
+        if scope is not None and message_param is not None and self.context.config.detect_wrappers:
+            is_wrapper = True
+            level_param = None
+            if (
+                level_param_node is not None
+                and level_param_node.type == "identifier"
+                and _text(level_param_node) in scope.params
+            ):
+                level_param = scope.params[_text(level_param_node)]
+            new = WrapperDef(
+                name=scope.name,
+                language=LANGUAGE,
+                path=self.path,
+                message_param=scope.params[message_param],
+                level_param=level_param,
+                level=None if level_param is not None else level,
+                framework=wrapper.framework,
+                logger=wrapper.logger,
+                template=template,
+                message_hole=param_hole_name(message_param),
+                args_param=args_param,
+                placeholder_style=wrapper.placeholder_style if args_param is not None else None,
+                method=scope.method,
+                exported=not scope.name.startswith("__"),
+            )
+            if not any(w.name == new.name and w.path == new.path for w in self.result.wrappers):
+                self.result.wrappers.append(new)
+        self.add(call, wrapper.framework, level, wrapper.logger, template, partial, is_wrapper, "declared", throwable)
+
+    # -- errors ----------------------------------------------------------------------------------------------
+
+    def count_errors(self) -> None:
+        root = self.tree.root_node
+        if not root.has_error:
+            return
+        captures = tree_sitter.QueryCursor(errors_query()).captures(root)
+        self.result.errors = sum(len(nodes) for nodes in captures.values()) or 1
+
+
+def _splice(wrapper: WrapperDef, parts: list[Part]) -> list[Part]:
+    if wrapper.template is None:
+        return list(parts)
+    out: list[Part] = []
+    spliced = False
+    for part in wrapper.template.parts:
+        if not spliced and isinstance(part, Hole) and part.name == wrapper.message_hole:
+            out.extend(parts)
+            spliced = True
+        else:
+            out.append(part)
+    if not spliced:
+        return list(parts)
+    return out
+
+
+class PythonExtractor:
+    languages: tuple[str, ...] = (LANGUAGE,)
+
+    def extract(
+        self, tree: tree_sitter.Tree, source: bytes, path: str, context: ExtractContext
+    ) -> FileExtraction:
+        state = _FileState(tree, source, path, context)
+        state.collect_bindings()
+        state.logging_calls()
+        state.wrapper_call_sites()
+        state.result.statements.sort(key=lambda s: (s.range.start_line, s.range.start_column))
+        state.count_errors()
+        return state.result
+
+
+EXTRACTOR = PythonExtractor()
