@@ -1,0 +1,456 @@
+"""The ingest loop: read → match → aggregate → one transaction per batch (counts + checkpoint together).
+
+Why this shape:
+- Records are matched in batches (`Matcher.match_many`) and folded into in-memory aggregates, so SQLite sees a
+  few thousand upserts per batch instead of one write per record.
+- Each batch commits with the checkpoint of the last byte it counted. A kill at any moment leaves either the
+  whole batch and its checkpoint or neither, so the next run continues exactly where counting stopped.
+- `follow` behaves like `tail -F`: it polls each file's identity and size, finishes a rotated file from its old
+  descriptor before opening the new one at the same path, restarts a truncated file, and picks up new files in
+  followed directories. A partial last line is left for the next poll while following.
+- stdin (`-`) has no identity to checkpoint: it is read to its end (or until stopped) and committed in batches.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import IO, Any, Protocol, Sequence
+
+from .. import __version__
+from ..config import Config
+from ..model import LogRecord, LogStatement, Match, parse_window
+from ..stores.base import StoreError
+from ..stores.redact import redactor_from_config
+from ..stores.sqlite import Checkpoint, SqliteWriter, statement_set_hash
+from .aggregate import Aggregator
+from .lock import WriterLock
+from .sources import OpenSource, files_in, head_hash, is_ingestible, open_source
+
+STDIN = "-"
+PRUNE_EVERY_S = 600.0
+
+
+class BatchMatcher(Protocol):
+    def match_many(self, records: Sequence[LogRecord]) -> list[Match]: ...
+
+
+@dataclass
+class IngestOptions:
+    fmt: str = "auto"
+    pattern: str | None = None
+    service: str | None = None
+    version: str | None = None
+    follow: bool = False
+    retention: str | None = None  # None: config.ingest.retention
+    batch_records: int = 20_000
+    poll_interval: float = 0.5
+    stdin_flush_s: float = 1.0
+
+
+@dataclass
+class IngestSummary:
+    records: int = 0
+    matched: int = 0
+    ambiguous: int = 0
+    unmatched: int = 0
+    skipped: int = 0
+    expired: int = 0  # older than the retention: counted in totals, not stored
+    rematched: int = 0  # previously unmatched records attributed to statements that appeared since
+    files: int = 0
+    bytes_read: int = 0
+    seconds: float = 0.0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def rate(self) -> float:
+        return self.records / self.seconds if self.seconds > 0 else 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "records": self.records, "matched": self.matched, "ambiguous": self.ambiguous,
+            "unmatched": self.unmatched, "skipped": self.skipped, "expired": self.expired,
+            "rematched": self.rematched, "files": self.files, "bytes": self.bytes_read,
+            "seconds": round(self.seconds, 3), "records_per_second": round(self.rate, 1), "errors": self.errors,
+        }
+
+
+ProgressCallback = Callable[[IngestSummary, int, int], None]  # summary, bytes done, bytes known in total
+
+
+class Ingest:
+    """One ingest run into one store. Holds the writer lock from `run` start to end."""
+
+    def __init__(
+        self,
+        store: Path,
+        statements: Sequence[LogStatement],
+        matcher: BatchMatcher,
+        config: Config,
+        options: IngestOptions | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> None:
+        self.store = Path(store)
+        self.statements = statements
+        self.matcher = matcher
+        self.config = config
+        self.options = options or IngestOptions()
+        self.progress = progress
+        self.summary = IngestSummary()
+        self.stopping = False
+        retention = self.options.retention or config.ingest.retention
+        self.retention_s = parse_window(retention).total_seconds()
+        self.rollup_after_s = parse_window(config.ingest.rollup_after).total_seconds()
+        self._bytes_total = 0
+        self._bytes_done = 0
+        self._last_progress = 0.0
+        self._last_prune = 0.0
+        self.writer: SqliteWriter | None = None
+        self.aggregator = Aggregator(
+            samples_per_key=config.ingest.samples,
+            redactor=redactor_from_config(config.ingest),
+            service=self.options.service or config.service,
+            version=self.options.version,
+            rollup_after_s=self.rollup_after_s,
+            retention_s=self.retention_s,
+        )
+
+    # -- entry point ------------------------------------------------------------------------------------------
+
+    def run(self, inputs: Sequence[str]) -> IngestSummary:
+        started = time.monotonic()
+        with WriterLock(self.store):
+            self.writer = SqliteWriter(self.store, samples_per_key=self.config.ingest.samples,
+                                       max_unmatched_shapes=self.config.ingest.max_unmatched_shapes)
+            previous_sigterm = _install_sigterm(self)
+            try:
+                self._start()
+                try:
+                    self._run_inputs(inputs)
+                except KeyboardInterrupt:
+                    self.stopping = True
+                self._prune()
+            finally:
+                signal.signal(signal.SIGTERM, previous_sigterm)
+                self.summary.seconds = time.monotonic() - started
+                self.writer.close()
+        return self.summary
+
+    def _start(self) -> None:
+        assert self.writer is not None
+        current = statement_set_hash(self.statements)
+        stored = self.writer.meta().get("statement_set_hash")
+        if stored is not None and stored != current:
+            self.summary.rematched = self._rematch()
+        self.writer.set_meta({
+            "statement_set_hash": current,
+            "statement_count": str(len(self.statements)),
+            "updated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "prodlens_version": __version__,
+            "settings": {
+                "format": self.options.fmt, "pattern": self.options.pattern, "service": self.options.service,
+                "version": self.options.version, "redact": self.config.ingest.redact,
+                "redact_patterns": len(self.config.ingest.redact_patterns),
+                "retention": self.options.retention or self.config.ingest.retention,
+                "rollup_after": self.config.ingest.rollup_after, "samples": self.config.ingest.samples,
+            },
+        })
+        self._prune()
+
+    def _rematch(self) -> int:
+        """Attribute stored unmatched shapes that the current statements now explain (no log re-read)."""
+        assert self.writer is not None
+        rows = self.writer.unmatched_examples()
+        if not rows:
+            return 0
+        records = [LogRecord(message=example, level=level or None, service=service or None)
+                   for _, example, level, service in rows]
+        matches = self.matcher.match_many(records)
+        assignments: dict[int, tuple[list[str], bool]] = {}
+        for (shape_id, *_), match in zip(rows, matches):
+            if match.key is not None:
+                assignments[shape_id] = ([match.key], False)
+            elif match.candidates > 1 and match.candidate_keys:
+                assignments[shape_id] = (list(match.candidate_keys), True)
+        return self.writer.attribute_unmatched(assignments)
+
+    def _prune(self) -> None:
+        assert self.writer is not None
+        self._last_prune = time.monotonic()
+        self.writer.prune(now=time.time(), retention_s=self.retention_s, rollup_after_s=self.rollup_after_s,
+                          max_bytes=self.config.ingest.max_store_bytes)
+
+    # -- inputs -----------------------------------------------------------------------------------------------
+
+    def _run_inputs(self, inputs: Sequence[str]) -> None:
+        files: list[str] = []
+        directories: list[Path] = []
+        use_stdin = False
+        for item in inputs or [STDIN]:
+            if item == STDIN:
+                use_stdin = True
+                continue
+            path = Path(item)
+            if path.is_dir():
+                directories.append(path)
+                files.extend(str(p) for p in files_in(path))
+            elif path.exists() or self.options.follow:
+                files.append(item)
+            else:
+                self.summary.errors.append(f"{item}: no such file or directory")
+        files = list(dict.fromkeys(files))
+        self._bytes_total = sum(_size(f) for f in files)
+        if use_stdin:
+            self._read_stdin()
+        tracked: dict[str, OpenSource] = {}
+        for path in files:
+            if self.stopping:
+                break
+            source = self._open(path)
+            if source is None:
+                continue
+            self._drain(source, final=not self.options.follow)
+            if self.options.follow:
+                tracked[path] = source
+            else:
+                source.close()
+        if self.options.follow and not self.stopping:
+            self._follow(tracked, files, directories)
+        for source in tracked.values():
+            source.close()
+
+    def _open(self, path: str) -> OpenSource | None:
+        assert self.writer is not None
+        try:
+            source = open_source(self.writer, path)
+        except FileNotFoundError:
+            if not self.options.follow:
+                self.summary.errors.append(f"{path}: no such file")
+            return None
+        except OSError as exc:
+            self.summary.errors.append(f"{path}: cannot read: {exc.strerror}")
+            return None
+        self.summary.files += 1
+        self._bytes_done += min(source.offset, _size(path))
+        return source
+
+    # -- one file ---------------------------------------------------------------------------------------------
+
+    def _drain(self, source: OpenSource, *, final: bool) -> None:
+        """Count everything after the checkpoint (complete lines only unless `final`), committing per batch."""
+        from ..matching.records import read_records
+
+        base = source.offset
+        handle = os.fdopen(os.dup(source.fd), "rb", buffering=1 << 20)
+        try:
+            handle.seek(base)
+            lines = _lines(handle, final=final)
+            records: list[LogRecord] = []
+            pending = 0
+            end = 0
+            cfg = self.config.records
+            for result in read_records(lines, fmt=self.options.fmt, pattern=self.options.pattern, config=cfg):
+                if result.record is None:
+                    self.aggregator.skip(result.skipped)
+                else:
+                    records.append(result.record)
+                end = result.end_offset
+                pending += 1
+                if pending >= self.options.batch_records:
+                    self._commit(records, source, base + end)
+                    records, pending = [], 0
+                    if self.stopping:
+                        return
+            if pending:
+                self._commit(records, source, base + end)
+        finally:
+            handle.close()
+
+    def _commit(self, records: list[LogRecord], source: OpenSource | None, offset: int | None) -> None:
+        assert self.writer is not None
+        matches = self.matcher.match_many(records) if records else []
+        self.aggregator.add_many(records, matches)
+        batch = self.aggregator.take()
+        before = source.offset if source is not None else 0
+        checkpoint = source.advance(offset) if source is not None and offset is not None else None
+        self.writer.apply(batch, checkpoint)
+        self.aggregator.reset_clock()
+        for name in ("records", "matched", "ambiguous", "unmatched", "skipped", "expired"):
+            setattr(self.summary, name, getattr(self.summary, name) + batch.totals.get(name, 0))
+        if source is not None and offset is not None:
+            self._bytes_done += max(0, offset - before)
+        self.summary.bytes_read = self._bytes_done
+        self._report()
+
+    def _report(self, force: bool = False) -> None:
+        if self.progress is None:
+            return
+        now = time.monotonic()
+        if force or now - self._last_progress >= 0.2:
+            self._last_progress = now
+            self.progress(self.summary, self._bytes_done, self._bytes_total)
+
+    # -- stdin ------------------------------------------------------------------------------------------------
+
+    def _read_stdin(self) -> None:
+        """Read stdin on a thread so a quiet pipe (`kubectl logs -f`) still commits what arrived, every second."""
+        from ..matching.records import read_records
+        import sys
+
+        lines: queue.Queue[bytes | None] = queue.Queue(maxsize=self.options.batch_records * 2)
+        stream = sys.stdin.buffer
+
+        def pump() -> None:
+            try:
+                for line in stream:
+                    lines.put(line)
+            except (OSError, ValueError):
+                pass
+            finally:
+                lines.put(None)
+
+        threading.Thread(target=pump, name="prodlens-stdin", daemon=True).start()
+        done = False
+        while not done and not self.stopping:
+            chunk: list[bytes] = []
+            deadline = time.monotonic() + self.options.stdin_flush_s
+            while len(chunk) < self.options.batch_records:
+                timeout = deadline - time.monotonic()
+                if timeout <= 0:
+                    break
+                try:
+                    line = lines.get(timeout=timeout)
+                except queue.Empty:
+                    break
+                if line is None:
+                    done = True
+                    break
+                chunk.append(line)
+            if not chunk:
+                continue
+            records: list[LogRecord] = []
+            for result in read_records(chunk, fmt=self.options.fmt, pattern=self.options.pattern,
+                                       config=self.config.records):
+                if result.record is None:
+                    self.aggregator.skip(result.skipped)
+                else:
+                    records.append(result.record)
+            self._bytes_done += sum(len(line) for line in chunk)
+            self._commit(records, None, None)
+
+    # -- follow -----------------------------------------------------------------------------------------------
+
+    def _follow(self, tracked: dict[str, OpenSource], wanted: list[str], directories: list[Path]) -> None:
+        wanted_set = set(wanted)
+        while not self.stopping:
+            for directory in directories:
+                for path in files_in(directory):
+                    key = str(path)
+                    if key not in tracked and key not in wanted_set:
+                        wanted_set.add(key)
+            for path in sorted(wanted_set):
+                if self.stopping:
+                    break
+                source = tracked.get(path)
+                if source is None:
+                    if not is_ingestible(Path(path)):
+                        continue
+                    source = self._open(path)
+                    if source is None:
+                        continue
+                    tracked[path] = source
+                    self._drain(source, final=False)
+                    continue
+                self._poll(path, source, tracked)
+            if time.monotonic() - self._last_prune > PRUNE_EVERY_S:
+                self._prune()
+            self._report(force=True)
+            time.sleep(self.options.poll_interval)
+
+    def _poll(self, path: str, source: OpenSource, tracked: dict[str, OpenSource]) -> None:
+        try:
+            current = os.stat(path)
+        except OSError:
+            current = None
+        opened = os.fstat(source.fd)
+        if current is None or (current.st_dev, current.st_ino) != (opened.st_dev, opened.st_ino):
+            # Rotated (renamed or deleted, maybe already recreated): finish the old file from its descriptor.
+            self._drain(source, final=True)
+            source.close()
+            del tracked[path]
+            if current is not None:
+                replacement = self._open(path)
+                if replacement is not None:
+                    tracked[path] = replacement
+                    self._drain(replacement, final=False)
+            return
+        cp = source.checkpoint
+        truncated = opened.st_size < cp.offset or (cp.head_len and head_hash(source.fd, cp.head_len) != cp.head_hash)
+        if truncated:
+            source.checkpoint = Checkpoint(cp.source, cp.dev, cp.ino, 0, head_hash(source.fd, 0), 0)
+            self._drain(source, final=False)
+        elif opened.st_size > cp.offset:
+            self._drain(source, final=False)
+
+
+def _lines(handle: IO[bytes], *, final: bool) -> Iterator[bytes]:
+    """Lines from the current position; while following, a last line without its newline is left unread."""
+    for line in handle:
+        if not final and not line.endswith(b"\n"):
+            return
+        yield line
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
+
+
+def _install_sigterm(ingest: Ingest) -> Any:
+    """SIGTERM stops like Ctrl-C: the current batch either commits or is re-read next time."""
+
+    def handler(signum: int, frame: Any) -> None:
+        ingest.stopping = True
+        raise KeyboardInterrupt
+
+    try:
+        return signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread (library use): leave signals alone
+        return signal.getsignal(signal.SIGTERM)
+
+
+def ingest(
+    inputs: Sequence[str],
+    *,
+    root: str | Path,
+    config: Config,
+    store: str | Path | None = None,
+    options: IngestOptions | None = None,
+    progress: ProgressCallback | None = None,
+) -> IngestSummary:
+    """Index `root`, build the matcher, and ingest `inputs` into the store (`store` or the configured one)."""
+    from ..config import store_path
+    from ..matching.matcher import Matcher
+    from ..source.index import StatementIndex
+
+    root = Path(root)
+    target = Path(store) if store else store_path(config, root)
+    if target is None:
+        raise StoreError(
+            f"store.url {config.store.url!r} is a remote store: `prodlens ingest` writes the embedded store only "
+            "(pass --store PATH)"
+        )
+    index = StatementIndex.build(root, config)
+    statements = list(index.statements)
+    matcher = Matcher(statements, root=root, config=config)
+    return Ingest(target, statements, matcher, config, options, progress).run(inputs)
