@@ -89,6 +89,7 @@ class DiagnosticsConfig:
     spike_min_hits: int = 10
     never_hit: bool = True  # statements never hit in the retention period (hint)
     dynamic: bool = True  # statements whose message is fully dynamic (information)
+    max_unmatched_shapes: int = 2000  # (ingest issue) unmatched message shapes kept; least frequent dropped
 
 
 @dataclass
