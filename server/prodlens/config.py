@@ -80,6 +80,7 @@ class IngestConfig:
     redact_patterns: list[str] = field(default_factory=list)  # extra regexes whose matches are masked
     rollup_after: str = "2d"  # minute buckets older than this are rolled up to hours
     max_store_bytes: int = 2_000_000_000
+    max_unmatched_shapes: int = 2000  # (ingest issue) unmatched message shapes kept; least frequent dropped
 
 
 @dataclass
@@ -89,7 +90,6 @@ class DiagnosticsConfig:
     spike_min_hits: int = 10
     never_hit: bool = True  # statements never hit in the retention period (hint)
     dynamic: bool = True  # statements whose message is fully dynamic (information)
-    max_unmatched_shapes: int = 2000  # (ingest issue) unmatched message shapes kept; least frequent dropped
 
 
 @dataclass
