@@ -251,13 +251,27 @@ def from_factory(facts: FileFacts, call: tree_sitter.Node, framework: str | None
     return LoggerVar(True, framework, name)
 
 
-def logger_name_of(facts: FileFacts, arg: tree_sitter.Node) -> str | None:
-    """The name a logger factory argument gives: `Foo.class`, `getClass()`, `"explicit.name"`, ..."""
+def logger_name_of(facts: FileFacts, arg: tree_sitter.Node, depth: int = 0) -> str | None:
+    """The name a logger factory argument gives: `Foo.class`, `getClass()`, `"explicit.name"`,
+    `Foo.class.getName() + ".Transport"`, `Foo.class.getPackage().getName()`, a String constant..."""
+    if depth > 16:
+        return None
     kind = arg.type
     if kind == "class_literal":
         return facts.resolve_class(text_of(arg.named_children[0]), arg) if arg.named_children else None
     if kind == "string_literal":
         return decode_string_literal(text_of(arg))
+    if kind == "binary_expression":
+        operator = arg.child_by_field_name("operator")
+        left = arg.child_by_field_name("left")
+        right = arg.child_by_field_name("right")
+        if operator is None or operator.type != "+" or left is None or right is None:
+            return None
+        left_text = logger_name_of(facts, left, depth + 1)
+        right_text = logger_name_of(facts, right, depth + 1) if left_text is not None else None
+        return left_text + right_text if left_text is not None and right_text is not None else None
+    if kind == "parenthesized_expression" and len(arg.named_children) == 1:
+        return logger_name_of(facts, arg.named_children[0], depth + 1)
     if kind == "method_invocation":
         name_node = arg.child_by_field_name("name")
         method = text_of(name_node) if name_node is not None else ""
@@ -265,15 +279,19 @@ def logger_name_of(facts: FileFacts, arg: tree_sitter.Node) -> str | None:
         if method in ("getClass", "lookupClass"):
             return facts.class_fqn(arg)
         if method in ("getName", "getTypeName") and obj is not None:
-            return logger_name_of(facts, obj)
-        if method in ("getSimpleName",) and obj is not None:
-            inner = logger_name_of(facts, obj)
+            if obj.type == "method_invocation":
+                inner_name = obj.child_by_field_name("name")
+                inner_obj = obj.child_by_field_name("object")
+                if inner_name is not None and text_of(inner_name) == "getPackage" and inner_obj is not None:
+                    qualified = logger_name_of(facts, inner_obj, depth + 1)
+                    return qualified.rsplit(".", 1)[0] if qualified and "." in qualified else None
+            return logger_name_of(facts, obj, depth + 1)
+        if method == "getSimpleName" and obj is not None:
+            inner = logger_name_of(facts, obj, depth + 1)
             return inner.rsplit(".", 1)[-1].rsplit("$", 1)[-1] if inner else None
         return None
     if kind == "identifier" and text_of(arg) in facts.constants:
-        value = facts.constants[text_of(arg)]
-        if value.type == "string_literal":
-            return decode_string_literal(text_of(value))
+        return logger_name_of(facts, facts.constants[text_of(arg)], depth + 1)
     return None
 
 
