@@ -84,6 +84,22 @@ def describe_sqlite_error(path: Path, exc: BaseException) -> str:
     return f"{path}: store error: {text}"
 
 
+def _write_problem(path: Path) -> str | None:
+    """Why the store cannot be written, found by trying (permission bits say nothing when running as root)."""
+    try:
+        if path.exists():
+            with open(path, "r+b"):
+                pass
+        probe = path.with_name(f".{path.name}.probe-{os.getpid()}")
+        with open(probe, "wb"):
+            pass
+        probe.unlink()
+    except OSError as exc:
+        where = "store file" if path.exists() and exc.filename == str(path) else "store's directory"
+        return f"{path}: the store is read-only ({where}: {exc.strerror}); check permissions or mount options"
+    return None
+
+
 # ----------------------------------------------------------------------------------------------------------------
 # Schema (created with sqlite-utils so columns and keys are declared once, as data)
 
@@ -211,7 +227,7 @@ class SqliteWriter:
             self.db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable across process crashes
             ensure_schema(self.db)
         except sqlite3.Error as exc:
-            raise StoreError(describe_sqlite_error(self.path, exc)) from None
+            raise StoreError(_write_problem(self.path) or describe_sqlite_error(self.path, exc)) from None
 
     # -- meta -------------------------------------------------------------------------------------------------
 
@@ -551,13 +567,20 @@ class SqliteStore:
         if self._conn is not None and identity == self._identity:
             return self._conn
         self._drop()
-        try:
-            conn = self._open(mode="rw")
-        except sqlite3.Error:
-            try:  # a read-only file or directory: still readable without creating -wal/-shm
-                conn = self._open(mode="ro")
+        conn = None
+        error: sqlite3.Error | None = None
+        # rw: the normal case (may create -wal/-shm). ro: a read-only file. immutable: a read-only directory
+        # without -shm, where SQLite cannot share WAL state — and where no writer can be running either.
+        for mode in ("rw", "ro", "ro&immutable=1"):
+            try:
+                conn = self._open(mode=mode)
+                break
             except sqlite3.Error as exc:
-                raise StoreError(describe_sqlite_error(self.path, exc)) from None
+                error = error or exc
+                if "not a database" in str(exc) or "malformed" in str(exc):
+                    break
+        if conn is None:
+            raise StoreError(describe_sqlite_error(self.path, error or sqlite3.Error("unknown"))) from None
         try:
             version = conn.execute("SELECT value FROM meta WHERE name = 'schema_version'").fetchone()
         except sqlite3.Error as exc:

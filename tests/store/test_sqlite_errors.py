@@ -1,0 +1,127 @@
+"""A missing, corrupted, read-only or full store: a clear error naming the file, and nothing lost."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from store_fixtures import NOW, StoreFiller, hit, record, statement
+
+from prodlens.ingest.lock import WriterLock, writer_active
+from prodlens.stores.base import StoreError, TimeRange
+from prodlens.stores.sqlite import SqliteStore, SqliteWriter
+
+A = statement("a" * 16)
+WINDOW = TimeRange.ending_now("1h", NOW + timedelta(seconds=1))
+
+
+def test_missing_store_says_run_ingest(store_path):
+    store = SqliteStore(store_path)
+    status = store.status()
+    assert status.state == "missing"
+    assert str(store_path) in status.message and "prodlens ingest" in status.message
+    with pytest.raises(StoreError, match="prodlens ingest"):
+        store.counts([A], WINDOW)
+    assert not store_path.exists()  # reading never creates the file
+
+
+def test_corrupted_file_named(store_path):
+    store_path.parent.mkdir(parents=True)
+    store_path.write_bytes(b"this is not sqlite\n" * 500)
+    store = SqliteStore(store_path)
+    with pytest.raises(StoreError, match=r"store\.db: the store file is corrupted"):
+        store.counts([A], WINDOW)
+    assert store.status().state == "unreachable"
+    with pytest.raises(StoreError, match=r"store\.db: the store file is corrupted"):
+        SqliteWriter(store_path)
+    assert store_path.read_bytes().startswith(b"this is not sqlite")  # left as it was
+
+
+def test_not_a_prodlens_store(store_path):
+    import sqlite3
+
+    store_path.parent.mkdir(parents=True)
+    sqlite3.connect(store_path).execute("CREATE TABLE other(x)").connection.close()
+    with pytest.raises(StoreError, match="not a prodlens store"):
+        SqliteStore(store_path).totals()
+
+
+@contextmanager
+def read_only(*paths: Path):
+    """Permission bits do not stop root, so root uses the immutable attribute instead."""
+    if os.geteuid() == 0:
+        if not shutil.which("chattr"):
+            pytest.skip("running as root without chattr: cannot make a file read-only")
+        subprocess.run(["chattr", "+i", *map(str, paths)], check=True)
+        try:
+            yield
+        finally:
+            subprocess.run(["chattr", "-i", *map(str, paths)], check=True)
+    else:
+        modes = [p.stat().st_mode for p in paths]
+        for p in paths:
+            p.chmod(0o555 if p.is_dir() else 0o444)
+        try:
+            yield
+        finally:
+            for p, mode in zip(paths, modes):
+                p.chmod(mode)
+
+
+def test_read_only_store_readable_but_not_writable(filler, store_path):
+    filler.write([(record("Order 1 placed"), hit(A.key))])
+    filler.close()
+    with read_only(store_path, store_path.parent):
+        store = SqliteStore(store_path)
+        assert store.counts([A], WINDOW)[A.key].total == 1
+        store.close()
+        with pytest.raises(StoreError, match=r"store\.db: the store is read-only"):
+            SqliteWriter(store_path)
+        with pytest.raises(StoreError, match=r"store\.db: cannot create the writer lock"):
+            WriterLock(store_path).acquire()
+
+
+def test_full_disk_rolls_back_the_whole_batch(filler, store, store_path):
+    from prodlens.stores.sqlite import Checkpoint
+
+    filler.write([(record("Order 1 placed"), hit(A.key))])
+    filler.writer.db.execute("PRAGMA max_page_count = " + str(
+        filler.writer.db.execute("PRAGMA page_count").fetchone()[0]))
+    filler.aggregator.add_many(
+        [record(f"Order {i} placed {'x' * 500}", minutes_ago=i % 500) for i in range(3000)], [hit(A.key)] * 3000
+    )
+    with pytest.raises(StoreError, match=r"store\.db: the disk is full"):
+        filler.writer.apply(filler.aggregator.take(), Checkpoint("app.log", 1, 2, 0, "h", 999))
+    assert store.counts([A], WINDOW)[A.key].total == 1
+    assert filler.writer.checkpoints_for(1, 2) == []  # the checkpoint did not move either
+
+
+def test_reader_not_blocked_by_open_write_transaction(filler, store):
+    filler.write([(record("Order 1 placed"), hit(A.key))])
+    conn = filler.writer.db.conn
+    conn.execute("BEGIN IMMEDIATE")
+    conn.execute("UPDATE totals SET value = value + 100 WHERE name = 'records'")
+    try:
+        assert store.totals()["records"] == 1  # the committed snapshot, at once
+        assert store.counts([A], WINDOW)[A.key].total == 1
+    finally:
+        conn.execute("ROLLBACK")
+
+
+def test_second_writer_refused_with_pid(store_path):
+    first = WriterLock(store_path)
+    first.acquire()
+    try:
+        assert writer_active(store_path)
+        with pytest.raises(StoreError, match=rf"another `prodlens ingest` \(pid {os.getpid()}\)"):
+            WriterLock(store_path).acquire()
+    finally:
+        first.release()
+    assert not writer_active(store_path)
+    with WriterLock(store_path):
+        pass
