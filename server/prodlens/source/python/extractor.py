@@ -7,6 +7,7 @@ wrappers are found by searching the source bytes for the wrappers' names and loo
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -187,6 +188,12 @@ def _count_args(nodes: list[tree_sitter.Node]) -> int | None:
     return len(nodes)
 
 
+def _forwards(rest: list[tree_sitter.Node], varargs: str) -> bool:
+    """Whether the call passes the function's `*args` on: `*args`, or `*((prefix,) + args)`."""
+    pattern = re.compile(r"(?<![\w.])" + re.escape(varargs) + r"(?!\w)")
+    return any(n.type == "list_splat" and pattern.search(_text(n)) for n in rest)
+
+
 def _confidence(template: Template, partial: bool) -> Confidence:
     if template.is_dynamic:
         return Confidence.DYNAMIC
@@ -287,9 +294,7 @@ class _FileState:
         partial = built.opaque or (formatted and base_has_holes)
         is_wrapper = False
         args_param = None
-        if scope is not None and scope.varargs is not None and any(
-            n.type == "list_splat" and _text(n).lstrip("*").strip() == scope.varargs for n in rest
-        ):
+        if scope is not None and scope.varargs is not None and _forwards(rest, scope.varargs):
             args_param = scope.params[scope.varargs]
         message_param = _message_param(built, args_param is not None) if scope is not None else None
         if scope is not None and message_param is not None and self.context.config.detect_wrappers:
@@ -364,6 +369,9 @@ class _FileState:
             rounds += 1
             before = len(self.result.wrappers)
             for name in sorted(names):
+                for alias, wrapper in self._aliases_of(name, known[name]):
+                    known.setdefault(alias, []).append(wrapper)
+                    self._call_sites_of(alias, [wrapper])
                 self._call_sites_of(name, known[name])
             new = self.result.wrappers[before:]
             names = set()
@@ -371,6 +379,34 @@ class _FileState:
                 if wrapper not in known.get(wrapper.name, []):
                     known.setdefault(wrapper.name, []).append(wrapper)
                     names.add(wrapper.name)
+
+    def _aliases_of(self, name: str, wrappers: list[WrapperDef]) -> list[tuple[str, WrapperDef]]:
+        """Local names bound to a wrapper method: `log = self.connection._log_debug` then `log("Row %r", r)`."""
+        if not name.isidentifier():
+            return []
+        out = []
+        pattern = re.compile(rb"\." + re.escape(name.encode()) + rb"(?![\w(])(?!\s*\()")
+        root = self.tree.root_node
+        for match in pattern.finditer(self.source):
+            start = match.start() + 1
+            ident = root.named_descendant_for_byte_range(start, start + len(name))
+            attribute = ident.parent if ident is not None else None
+            assignment = attribute.parent if attribute is not None else None
+            if (
+                attribute is None
+                or assignment is None
+                or attribute.type != "attribute"
+                or assignment.type != "assignment"
+                or assignment.child_by_field_name("right") != attribute
+            ):
+                continue
+            target = assignment.child_by_field_name("left")
+            if target is None or target.type != "identifier":
+                continue
+            method_wrappers = sorted([w for w in wrappers if w.method] or wrappers, key=self._distance)
+            alias = _text(target)
+            out.append((alias, dataclasses.replace(method_wrappers[0], name=alias, method=False, path="", exported=False)))
+        return out
 
     def _call_sites_of(self, name: str, wrappers: list[WrapperDef]) -> None:
         if not name.isidentifier():
@@ -402,7 +438,10 @@ class _FileState:
     def _pick_wrapper(
         self, wrappers: list[WrapperDef], call: tree_sitter.Node, receiver: tree_sitter.Node | None
     ) -> WrapperDef | None:
-        for wrapper in wrappers:
+        """The wrapper a call site calls. Several files may define a wrapper of that name (`Connection._log_debug`
+        and `Mapper._log_debug`); without types, the one defined nearest to this file (same file, then same
+        package) is the best guess."""
+        for wrapper in sorted(wrappers, key=self._distance):
             if wrapper.method:
                 if receiver is None:
                     continue
@@ -417,6 +456,20 @@ class _FileState:
             if receiver.type == "identifier" and wrapper.path != self.path:
                 return wrapper  # module.function(...)
         return None
+
+    def _distance(self, wrapper: WrapperDef) -> tuple[int, str]:
+        if not wrapper.path:
+            return (0, "")
+        if wrapper.path == self.path:
+            return (-1, "")
+        mine = self.path.split("/")[:-1]
+        theirs = wrapper.path.split("/")[:-1]
+        common = 0
+        for a, b in zip(mine, theirs):
+            if a != b:
+                break
+            common += 1
+        return (len(mine) + len(theirs) - 2 * common, wrapper.path)
 
     def wrapper_call(self, call: tree_sitter.Node, wrapper: WrapperDef) -> None:
         args = call.child_by_field_name("arguments")
@@ -459,8 +512,7 @@ class _FileState:
         is_wrapper = False
         args_param = None
         if scope is not None and wrapper.args_param is not None and scope.varargs is not None:
-            rest_nodes = positional[wrapper.args_param:]
-            if any(n.type == "list_splat" and _text(n).lstrip("*").strip() == scope.varargs for n in rest_nodes):
+            if _forwards(positional[wrapper.args_param:], scope.varargs):
                 args_param = scope.params[scope.varargs]
         message_param = _message_param(built, args_param is not None) if scope is not None else None
         if scope is not None and message_param is not None and self.context.config.detect_wrappers:
