@@ -55,6 +55,8 @@ class RecordsConfig:
     exception_fields: list[str] = field(default_factory=list)
     location_fields: list[str] = field(default_factory=list)  # [path_field, line_field]
     path_prefixes: dict[str, str] = field(default_factory=dict)  # deployed prefix -> repository prefix
+    # (matching) lines longer than this many bytes are skipped with a reason instead of being read into memory
+    max_line_bytes: int = 4_000_000
 
 
 @dataclass
@@ -70,6 +72,15 @@ class StoreConfig:
     selector: str | None = None  # Loki stream selector
     columns: dict[str, str] = field(default_factory=dict)  # schema overrides: logical name -> column/field
     service: str | None = None  # restrict counts to one service
+    # Remote stores (ClickHouse, Loki, Elasticsearch/OpenSearch):
+    connect_timeout: float = 3.0  # seconds to establish a connection (capped at `timeout`)
+    backoff: float = 0.2  # seconds before the first retry; doubled for each further retry
+    cache_ttl: float = 60.0  # seconds a remote answer is reused without asking again (then refreshed)
+    anchored: bool | None = None  # match the whole message (ClickHouse/ES default) or search in it (Loki)
+    match_logger: bool = True  # a statement with a known logger only counts records from that logger
+    concurrency: int = 4  # Loki: requests in flight at once for one document
+    batch: int = 20  # Loki: statements per LogQL query (joined with `or`)
+    strategy: str = "auto"  # ClickHouse: auto | multimatch | countif (how one query counts many regexes)
 
 
 @dataclass
@@ -97,6 +108,9 @@ class DashboardConfig:
     url_template: str | None = None  # {query} {regex} {from} {to} {service} {statement} {window}
     kind: str | None = None  # kibana | opensearch | grafana | builtin
     grafana_datasource: str | None = None
+    base_url: str | None = None  # Kibana / OpenSearch Dashboards / Grafana address for "go to monitoring"
+    data_view: str | None = None  # Kibana/OpenSearch Dashboards data view (index pattern) id, optional
+    grafana_org: int | None = None  # Grafana organisation id (orgId=), optional
     port: int = 8765
     host: str = "127.0.0.1"
 
