@@ -140,3 +140,42 @@ def sql_like(template: Template) -> str:
         else:
             out.append(part.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_"))
     return "".join(out)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The matcher dialect: what `prodlens.matching` scans with Hyperscan.
+#
+# Records are scanned in batches, one buffer holding many messages separated by NUL (messages never contain NUL:
+# the matcher replaces it). Holes therefore must not cross a NUL, and every hole is a plain character-class loop
+# (or a short alternation) so that `prodlens.matching.verify` can decide exactly the same language in pure Python
+# in linear time. Character classes are ASCII (no Unicode properties) in both engines.
+
+MATCHER_SEPARATOR = "\x00"
+
+_MATCHER_HOLES: dict[HoleKind, str] = {
+    HoleKind.ANY: r"[^\x00]*",
+    HoleKind.JSON: r"[^\x00]*",
+    HoleKind.INT: r"[-+]?[0-9]+",
+    HoleKind.NUMBER: r"(?:[-+]?[0-9.][-+0-9.eE]*|[-+]?(?:NaN|Inf|Infinity|inf|nan))",
+    HoleKind.HEX: r"(?:0[xX])?[0-9a-fA-F]+",
+    HoleKind.WORD: r"[^\x00\t\n\x0b\x0c\r ]*",
+    HoleKind.BOOL: r"(?:true|false|True|False)",
+}
+
+
+def matcher_parts(template: Template) -> list:
+    """The template as the matcher sees it: adjacent holes collapsed exactly as every renderer collapses them."""
+    return _collapse(template.parts)
+
+
+def hyperscan_batch_regex(template: Template) -> str:
+    """Pattern matching one whole message between two separators in a NUL-separated batch buffer.
+
+    A NUMBER hole is a loose loop (`[-+]?[0-9.][-+0-9.eE]*`) rather than the strict grammar of `python_regex`:
+    the strict grammar has nested optional groups that the linear pure-Python verifier would have to replicate
+    prefix by prefix; the loose loop only ever admits a few more strings, which ranking then sorts out.
+    """
+    body = "".join(
+        _hs_escape(p) if isinstance(p, str) else _MATCHER_HOLES[p.kind] for p in _collapse(template.parts)
+    )
+    return rf"\x00(?:{body})\x00"

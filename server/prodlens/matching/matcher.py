@@ -1,0 +1,185 @@
+"""Name the statement that wrote each log record: by location when the record carries one, else by template.
+
+Templates are matched all at once by an engine — Hyperscan when it imports (`engine_hyperscan`), else the pure
+Python engine (`engine_python`); both give identical answers — and the fitting statements are ranked
+(`rank`). Statements without constant text (`log.info(msg)`, `"{}: {}"`) fit every message, so they are not
+given to the engine: they are considered only for records whose logger names their file, and win only when
+logger and level single one out. `match_many` is the fast path (`prodlens map`, `prodlens ingest`): one engine
+call per batch, and ranking results are cached per (logger, level, exception?, fitting templates).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any, Sequence
+
+from ..config import Config, RecordsConfig
+from ..model import LogRecord, LogStatement, Match, MatchMethod, Template, normalize_level
+from . import engine_hyperscan
+from .engine_python import PythonEngine
+from .location import LocationIndex, record_location
+from .rank import WORDS, logger_affinity, rank_key, score
+from .verify import clean_message, matches, prepare
+
+log = logging.getLogger(__name__)
+
+_CACHE_LIMIT = 200_000
+
+
+class Matcher:
+    """Match records to `statements` (from the index). `engine`: auto | hyperscan | python."""
+
+    def __init__(
+        self,
+        statements: Sequence[LogStatement],
+        root: str | os.PathLike | None = None,
+        config: Config | RecordsConfig | None = None,
+        cache_dir: str | os.PathLike | None = None,
+        engine: str = "auto",
+    ):
+        records_config = config.records if isinstance(config, Config) else (config or RecordsConfig())
+        self.statements: list[LogStatement] = list(statements)
+        self._by_key = {s.key: s for s in self.statements}
+        self._location_fields = tuple(records_config.location_fields)
+        self._locations = LocationIndex(self.statements, records_config.path_prefixes)
+        if cache_dir is None and root is not None:
+            cache_dir = Path(root) / ".prodlens" / "cache"
+
+        template_ids: dict[tuple, int] = {}
+        self._template_parts: list[tuple] = []
+        self._template_statements: list[list[int]] = []
+        self._dynamic: list[int] = []  # statements with no constant text
+        for index, statement in enumerate(self.statements):
+            if statement.template.is_dynamic:
+                self._dynamic.append(index)
+                continue
+            parts = prepare(statement.template)
+            template_id = template_ids.get(parts)
+            if template_id is None:
+                template_id = template_ids[parts] = len(self._template_parts)
+                self._template_parts.append(parts)
+                self._template_statements.append([])
+            self._template_statements[template_id].append(index)
+        self._dynamic_parts = {i: prepare(self.statements[i].template) for i in self._dynamic}
+        self.engine = self._make_engine(engine, cache_dir)
+        self._decisions: dict[tuple, Match] = {}
+        self._eligible_dynamic: dict[tuple, tuple[int, ...]] = {}
+
+    def _make_engine(self, wanted: str, cache_dir: str | os.PathLike | None):
+        if wanted not in ("auto", "hyperscan", "python"):
+            raise ValueError(f"unknown matching engine {wanted!r} (auto, hyperscan or python)")
+        if wanted != "python" and engine_hyperscan.available():
+            try:
+                return engine_hyperscan.HyperscanEngine(
+                    [Template(parts) for parts in self._template_parts], cache_dir=cache_dir
+                )
+            except Exception as exc:  # a pattern Hyperscan rejects: the Python engine gives the same answers
+                if wanted == "hyperscan":
+                    raise
+                log.warning("Hyperscan could not compile the templates (%s); using the Python engine", exc)
+        elif wanted == "hyperscan":
+            raise RuntimeError("the hyperscan engine was requested but hyperscan does not import")
+        return PythonEngine(self._template_parts)
+
+    # ----------------------------------------------------------------------------------------------------------
+
+    def statement(self, key: str) -> LogStatement | None:
+        return self._by_key.get(key)
+
+    def match(self, record: LogRecord) -> Match:
+        return self.match_many([record])[0]
+
+    def match_many(self, records: Sequence[LogRecord]) -> list[Match]:
+        results: list[Match | None] = [None] * len(records)
+        pending: list[int] = []
+        for position, record in enumerate(records):
+            if record.attributes:
+                found = self._by_location(record)
+                if found is not None:
+                    results[position] = found
+                    continue
+            pending.append(position)
+        messages = [clean_message(records[p].message or "") for p in pending]
+        fitting = self.engine.match_ids(messages)
+        decide = self._decide
+        for position, message, template_ids in zip(pending, messages, fitting):
+            results[position] = decide(records[position], message, template_ids)
+        return results  # type: ignore[return-value]
+
+    # ----------------------------------------------------------------------------------------------------------
+
+    def _by_location(self, record: LogRecord) -> Match | None:
+        location = record_location(record.attributes, self._location_fields)
+        if location is None:
+            return None
+        path = self._locations.repository_path(location[0])
+        if path is None:
+            return None
+        statements = self._locations.statement_at(path, location[1])
+        if len(statements) == 1:
+            return Match(statements[0].key, MatchMethod.LOCATION, 1, 100.0, (statements[0].key,))
+        if len(statements) > 1:  # several calls on one line: let the text decide among them
+            return self._rank(statements, record, MatchMethod.LOCATION)
+        return None  # a line with no known statement (e.g. inside a wrapper): fall back to the text
+
+    def _decide(self, record: LogRecord, message: str, template_ids: list[int]) -> Match:
+        level = normalize_level(record.level) if record.level else None
+        logger = record.logger or None
+        has_exception = bool(record.exception)
+        dynamic = self._dynamic_fitting(logger, level, message) if self._dynamic else ()
+        cache_key = (logger, level, has_exception, tuple(template_ids), dynamic)
+        decision = self._decisions.get(cache_key)
+        if decision is not None:
+            return decision
+        candidates = [self.statements[i] for t in template_ids for i in self._template_statements[t]]
+        candidates.extend(self.statements[i] for i in dynamic)
+        decision = self._rank(candidates, record, MatchMethod.TEMPLATE, logger, level, has_exception)
+        if len(self._decisions) >= _CACHE_LIMIT:
+            self._decisions.clear()
+        self._decisions[cache_key] = decision
+        return decision
+
+    def _dynamic_fitting(self, logger: str | None, level: str | None, message: str) -> tuple[int, ...]:
+        """Statements without constant text that this record's logger and level point at, and that fit."""
+        if not logger:
+            return ()
+        eligible = self._eligible_dynamic.get((logger, level))
+        if eligible is None:
+            eligible = tuple(
+                i
+                for i in self._dynamic
+                if logger_affinity(logger, self.statements[i].logger, self.statements[i].path)[0] >= WORDS
+                and (level is None or self.statements[i].level is None
+                     or normalize_level(self.statements[i].level) == level)
+            )
+            self._eligible_dynamic[(logger, level)] = eligible
+        if not eligible:
+            return ()
+        return tuple(i for i in eligible if matches(self._dynamic_parts[i], message))
+
+    def _rank(
+        self,
+        candidates: list[LogStatement],
+        record: LogRecord,
+        method: MatchMethod,
+        logger: Any = ...,
+        level: Any = ...,
+        has_exception: Any = ...,
+    ) -> Match:
+        if not candidates:
+            return Match.none()
+        if logger is ...:
+            logger = record.logger or None
+            level = normalize_level(record.level) if record.level else None
+            has_exception = bool(record.exception)
+        if len(candidates) == 1:
+            only = candidates[0]
+            return Match(only.key, method, 1, score(rank_key(only, logger, level, has_exception)), (only.key,))
+        keyed = [(rank_key(s, logger, level, has_exception), s) for s in candidates]
+        best = max(k for k, _ in keyed)
+        winners = [s for k, s in keyed if k == best]
+        if len(winners) == 1:
+            return Match(winners[0].key, method, 1, score(best), (winners[0].key,))
+        return Match(None, method, len(winners), score(best), tuple(s.key for s in winners))

@@ -1,0 +1,707 @@
+"""Read production log records from bytes: JSON lines, OTLP/JSON, logfmt, or plain text described by a layout.
+
+`read_records` yields exactly one `ReadResult` per input record — a `LogRecord`, or the reason it was skipped —
+with the byte offset just after the record's last line, so `prodlens ingest` can checkpoint and `prodlens map` can
+write one output line per input record. Nothing is lost silently: invalid JSON, invalid UTF-8, NUL bytes and
+oversize lines are skipped or repaired with a reason the caller counts and reports.
+
+Plain text needs a layout (`patterns.compile_pattern`); lines that do not start a record (stack traces, wrapped
+text) are continuation lines and join the record before them — an attached stack trace becomes `exception`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Iterable, Iterator
+
+from ..config import RecordsConfig
+from ..model import LogRecord, normalize_level, otel_severity_level, pino_level
+from .patterns import KNOWN_LAYOUTS, LinePattern, PatternError, compile_pattern
+
+try:  # orjson is about 3x faster than json on log lines; optional
+    import orjson
+
+    _loads = orjson.loads
+    _JSONError: tuple[type[Exception], ...] = (orjson.JSONDecodeError, ValueError)
+except ImportError:  # pragma: no cover
+    _loads = json.loads
+    _JSONError = (ValueError,)
+
+FORMATS = ("auto", "jsonl", "otlp", "logfmt", "pattern", "text")
+_DETECT_LINES = 20
+_MAX_CONTINUATION_LINES = 10_000
+
+
+class FormatError(ValueError):
+    """The input's format cannot be told, or the requested format/layout is unusable."""
+
+
+@dataclass(slots=True)
+class ReadResult:
+    record: LogRecord | None
+    skipped: str | None  # why no record came out of this input (None when `record` is set)
+    end_offset: int  # byte offset just after the record's last line
+    line_no: int  # 1-based line where the record starts
+    warning: str | None = None  # the record was read, but something was repaired (invalid UTF-8, NUL, truncated)
+
+
+# -- field names ---------------------------------------------------------------------------------------------
+
+_MESSAGE = ("message", "msg", "body", "Body", "@message", "event", "log.message", "log")
+_LEVEL = ("level", "levelname", "severity", "SeverityText", "log.level", "loglevel", "lvl")
+_LOGGER = ("logger", "logger_name", "name", "ScopeName", "log.logger", "loggerName")
+_TIME = ("ts", "time", "timestamp", "@timestamp", "Timestamp", "asctime", "t")
+_EXCEPTION = ("exception", "exc_info", "stack_trace", "stacktrace", "error.stack_trace", "exception.stacktrace",
+              "err", "error")
+_THREAD = ("thread", "thread_name", "threadName", "thread.name", "process.thread.name")
+_SERVICE = ("service", "service.name", "service_name")
+_VERSION = ("service.version", "version", "release", "commit")
+_HOST = ("host", "hostname", "host.name")
+
+
+class _Fields:
+    """Field-name lists with configured names first. Dotted names also reach into nested objects."""
+
+    def __init__(self, config: RecordsConfig):
+        self.message = (*config.message_fields, *_MESSAGE)
+        self.level = (*config.level_fields, *_LEVEL)
+        self.logger = (*config.logger_fields, *_LOGGER)
+        self.time = (*config.time_fields, *_TIME)
+        self.exception = (*config.exception_fields, *_EXCEPTION)
+
+
+def _lookup(data: dict[str, Any], names: tuple[str, ...]) -> tuple[str | None, Any]:
+    for name in names:
+        value = data.get(name)
+        if value is None and "." in name:
+            value = _nested(data, name)
+        if value is not None and value != "":
+            return name, value
+    return None, None
+
+
+def _nested(data: dict[str, Any], dotted: str) -> Any:
+    node: Any = data
+    for piece in dotted.split("."):
+        if not isinstance(node, dict):
+            return None
+        node = node.get(piece)
+        if node is None:
+            return None
+    return node
+
+
+def _flatten(data: dict[str, Any], prefix: str, out: dict[str, Any], depth: int = 0) -> None:
+    for key, value in data.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) and depth < 8:
+            _flatten(value, name + ".", out, depth + 1)
+        else:
+            out[name] = value
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        for key in ("stringValue", "stack", "stack_trace", "message"):
+            inner = value.get(key)
+            if isinstance(inner, str):
+                return inner
+    try:
+        return json.dumps(value, ensure_ascii=False, default=str)
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def parse_timestamp(value: Any) -> datetime | None:
+    """ISO 8601 text or a Unix time in s/ms/µs/ns (told apart by magnitude); None when it is neither."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        if text.isdigit():
+            return parse_timestamp(int(text))
+        try:
+            stamp = datetime.fromisoformat(text.replace(",", ".", 1) if "," in text else text)
+        except ValueError:
+            return None
+        return stamp.replace(tzinfo=timezone.utc) if stamp.tzinfo is None else stamp.astimezone(timezone.utc)
+    if isinstance(value, (int, float)):
+        number = float(value)
+        for limit, scale in ((1e17, 1e9), (1e14, 1e6), (1e11, 1e3)):
+            if number > limit:
+                number /= scale
+                break
+        try:
+            return datetime.fromtimestamp(number, tz=timezone.utc)
+        except (OverflowError, OSError, ValueError):
+            return None
+    return None
+
+
+# -- one JSON object -----------------------------------------------------------------------------------------
+
+
+def record_from_mapping(data: dict[str, Any], fields: _Fields) -> LogRecord:
+    """A LogRecord from one JSON/logfmt object; everything not used for a LogRecord field is an attribute."""
+    used: set[str] = set()
+    name, message = _lookup(data, fields.message)
+    if name:
+        used.add(name)
+    name, level = _lookup(data, fields.level)
+    if name:
+        used.add(name)
+    if isinstance(level, (int, float)) and not isinstance(level, bool):
+        # pino writes numbers 10..60 next to `msg`; Python's logging numbers are 10..50
+        level = pino_level(int(level)) if "msg" in data else normalize_level(level)
+    else:
+        level = normalize_level(level)
+    name, logger = _lookup(data, fields.logger)
+    if name:
+        used.add(name)
+    name, stamp = _lookup(data, fields.time)
+    if name:
+        used.add(name)
+    name, exception = _lookup(data, fields.exception)
+    if name:
+        used.add(name)
+        if exception is True or exception is False:
+            exception = None
+    attributes: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in used:
+            continue
+        if isinstance(value, dict):
+            _flatten(value, key + ".", attributes)
+        else:
+            attributes[key] = value
+    record = LogRecord(
+        message="" if message is None else _text(message),
+        timestamp=parse_timestamp(stamp),
+        level=level,
+        logger=None if logger is None else _text(logger),
+        exception=None if exception is None else _text(exception),
+        attributes=attributes,
+    )
+    _common_attributes(record)
+    return record
+
+
+def _common_attributes(record: LogRecord) -> None:
+    attributes = record.attributes
+    if not attributes:
+        return
+    for names, target in ((_THREAD, "thread.name"), (_SERVICE, "service"), (_VERSION, "version"), (_HOST, "host")):
+        for name in names:
+            value = attributes.get(name)
+            if value is not None and value != "":
+                if target == "thread.name":
+                    attributes.setdefault("thread.name", value)
+                elif target == "service":
+                    record.service = record.service or _text(value)
+                elif target == "version":
+                    record.version = record.version or _text(value)
+                else:
+                    record.host = record.host or _text(value)
+                break
+
+
+# -- OTLP/JSON -----------------------------------------------------------------------------------------------
+
+
+def _any_value(value: Any) -> Any:
+    if not isinstance(value, dict):
+        return value
+    if "stringValue" in value:
+        return value["stringValue"]
+    if "intValue" in value:
+        try:
+            return int(value["intValue"])
+        except (TypeError, ValueError):
+            return value["intValue"]
+    if "doubleValue" in value:
+        return value["doubleValue"]
+    if "boolValue" in value:
+        return value["boolValue"]
+    if "arrayValue" in value:
+        return [_any_value(v) for v in (value["arrayValue"] or {}).get("values", [])]
+    if "kvlistValue" in value:
+        return {kv.get("key"): _any_value(kv.get("value")) for kv in (value["kvlistValue"] or {}).get("values", [])}
+    if "bytesValue" in value:
+        return value["bytesValue"]
+    return None
+
+
+def _key_values(items: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if isinstance(items, list):
+        for item in items:
+            if isinstance(item, dict) and "key" in item:
+                out[str(item["key"])] = _any_value(item.get("value"))
+    return out
+
+
+def records_from_otlp(data: dict[str, Any]) -> list[LogRecord]:
+    """All log records of one OTLP/JSON ExportLogsServiceRequest (the collector file exporter's line)."""
+    out: list[LogRecord] = []
+    for resource_logs in data.get("resourceLogs") or []:
+        if not isinstance(resource_logs, dict):
+            continue
+        resource = _key_values((resource_logs.get("resource") or {}).get("attributes"))
+        for scope_logs in resource_logs.get("scopeLogs") or resource_logs.get("instrumentationLibraryLogs") or []:
+            if not isinstance(scope_logs, dict):
+                continue
+            scope = scope_logs.get("scope") or scope_logs.get("instrumentationLibrary") or {}
+            scope_name = scope.get("name") if isinstance(scope, dict) else None
+            for item in scope_logs.get("logRecords") or []:
+                if isinstance(item, dict):
+                    out.append(_otlp_record(item, resource, scope_name))
+    return out
+
+
+def _otlp_record(item: dict[str, Any], resource: dict[str, Any], scope_name: str | None) -> LogRecord:
+    attributes = _key_values(item.get("attributes"))
+    body = _any_value(item.get("body"))
+    level = normalize_level(item.get("severityText"))
+    if level is None and item.get("severityNumber"):
+        try:
+            level = otel_severity_level(int(item["severityNumber"]))
+        except (TypeError, ValueError):
+            level = None
+    exception = attributes.get("exception.stacktrace")
+    if exception is None and attributes.get("exception.message") is not None:
+        exception = f"{attributes.get('exception.type') or 'Exception'}: {attributes['exception.message']}"
+    for key in ("traceId", "spanId"):
+        if item.get(key):
+            attributes.setdefault("trace_id" if key == "traceId" else "span_id", item[key])
+    for key, value in resource.items():
+        attributes.setdefault(key, value)
+    logger = scope_name or attributes.get("logger.name") or attributes.get("log.logger")
+    return LogRecord(
+        message="" if body is None else _text(body),
+        timestamp=parse_timestamp(item.get("timeUnixNano") or item.get("observedTimeUnixNano")),
+        level=level,
+        logger=logger or None,
+        exception=None if exception is None else _text(exception),
+        service=_opt_text(resource.get("service.name")),
+        version=_opt_text(resource.get("service.version")),
+        host=_opt_text(resource.get("host.name")),
+        attributes=attributes,
+    )
+
+
+def _opt_text(value: Any) -> str | None:
+    return None if value is None else _text(value)
+
+
+# -- logfmt --------------------------------------------------------------------------------------------------
+
+_LOGFMT_PAIR = re.compile(r'([^\s="]+)(?:=("(?:[^"\\]|\\.)*"|[^\s"]*))?')
+_LOGFMT_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
+
+
+def parse_logfmt(text: str) -> dict[str, Any] | None:
+    """key=value pairs (values quoted with \\-escapes when they hold spaces). None when the line is not logfmt."""
+    pairs: dict[str, Any] = {}
+    position = 0
+    valued = 0
+    size = len(text)
+    while position < size:
+        while position < size and text[position] in " \t":
+            position += 1
+        if position >= size:
+            break
+        found = _LOGFMT_PAIR.match(text, position)
+        if not found or found.end() == position:
+            return None
+        key, value = found.group(1), found.group(2)
+        if value is None:
+            pairs[key] = True
+        else:
+            valued += 1
+            if value.startswith('"'):
+                value = re.sub(r"\\(.)", lambda m: _LOGFMT_ESCAPES.get(m.group(1), "\\" + m.group(1)), value[1:-1])
+            pairs[key] = value
+        position = found.end()
+        if position < size and text[position] not in " \t":
+            return None
+    return pairs if valued >= 2 else None
+
+
+# -- plain text by layout ------------------------------------------------------------------------------------
+
+_JAVA_TRACE_START = re.compile(r"^(?:Caused by: |Suppressed: |[\w$]+(?:\.[\w$]+)+(?:Exception|Error|Throwable)\b)")
+_FRAME = re.compile(r"^\s+(?:at |\.\.\. \d+ (?:more|common frames omitted))")
+_LOCATION = re.compile(r"\((?P<file>[^():]+):(?P<line>\d+)\)\s*$")
+
+
+def _split_exception(lines: list[str]) -> tuple[list[str], str | None]:
+    """Continuation lines → (message lines, exception text): a Java trace header followed by `at` frames, or a
+    Python `Traceback (most recent call last):`."""
+    for index, line in enumerate(lines):
+        if line.startswith("Traceback (most recent call last):"):
+            return lines[:index], "\n".join(lines[index:])
+        if _JAVA_TRACE_START.match(line) and index + 1 < len(lines) and _FRAME.match(lines[index + 1]):
+            return lines[:index], "\n".join(lines[index:])
+        if _FRAME.match(line) and index > 0:
+            return lines[: index - 1], "\n".join(lines[index - 1:])
+    return lines, None
+
+
+def record_from_groups(groups: dict[str, str | None], extra_lines: list[str]) -> LogRecord:
+    message_lines, exception = _split_exception(extra_lines) if extra_lines else ([], None)
+    message = groups.get("message") or ""
+    if message_lines:
+        message = "\n".join([message, *message_lines])
+    attributes: dict[str, Any] = {}
+    for key, value in groups.items():
+        if value is None or key in ("message", "timestamp", "level", "logger", "exception"):
+            continue
+        if key == "thread":
+            attributes["thread.name"] = value.strip()
+        elif key == "file":
+            attributes["code.file.path"] = value
+        elif key == "line":
+            attributes["code.line.number"] = int(value) if value.isdigit() else value
+        elif key == "location":
+            found = _LOCATION.search(value)
+            if found:
+                attributes.setdefault("code.file.path", found.group("file"))
+                attributes.setdefault("code.line.number", int(found.group("line")))
+            attributes["code.location"] = value
+        else:
+            attributes[key] = value
+    if groups.get("exception"):
+        exception = groups["exception"] + ("\n" + exception if exception else "")
+    level = groups.get("level")
+    if level is None and groups.get("levelno"):
+        level = groups["levelno"]
+        level = int(level) if level.isdigit() else level
+    return LogRecord(
+        message=message,
+        timestamp=parse_timestamp(groups.get("timestamp")),
+        level=normalize_level(level),
+        logger=(groups.get("logger") or "").strip() or None,
+        exception=exception,
+        attributes=attributes,
+    )
+
+
+# -- reading lines -------------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Line:
+    text: str | None  # decoded, without the line break; None for an oversize line
+    end: int  # byte offset after the line break
+    number: int
+    size: int
+    warning: str | None = None
+
+
+def _raw_lines(stream: Any, limit: int) -> Iterator[tuple[bytes | None, int]]:
+    """(line bytes or None when longer than `limit`, size in bytes). Never holds more than `limit` bytes."""
+    readline = getattr(stream, "readline", None)
+    if readline is None:
+        for item in stream:
+            if isinstance(item, str):
+                item = item.encode("utf-8", "surrogatepass")
+            # an iterable may yield several lines in one item (or none): split it
+            for piece in item.splitlines(keepends=True) or [b""]:
+                yield (None if len(piece) > limit else piece), len(piece)
+        return
+    while True:
+        chunk = readline(limit + 1)
+        if not chunk:
+            return
+        if isinstance(chunk, str):
+            chunk = chunk.encode("utf-8", "surrogatepass")
+        if len(chunk) > limit and not chunk.endswith(b"\n"):
+            size = len(chunk)
+            while True:
+                more = readline(1 << 20)
+                size += len(more)
+                if not more or more.endswith(b"\n"):
+                    break
+            yield None, size
+            continue
+        yield chunk, len(chunk)
+
+
+def _lines(stream: Any, limit: int) -> Iterator[_Line]:
+    offset = 0
+    number = 0
+    for raw, size in _raw_lines(stream, limit):
+        offset += size
+        number += 1
+        if raw is None:
+            yield _Line(None, offset, number, size)
+            continue
+        if raw.endswith(b"\n"):
+            raw = raw[:-2] if raw.endswith(b"\r\n") else raw[:-1]
+        warning = None
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            text = raw.decode("utf-8", "replace")
+            warning = "invalid UTF-8 (replaced with U+FFFD)"
+        yield _Line(text, offset, number, size, warning)
+
+
+# -- the reader ----------------------------------------------------------------------------------------------
+
+
+def read_records(
+    stream: Any,
+    fmt: str = "auto",
+    pattern: str | None = None,
+    config: RecordsConfig | None = None,
+) -> Iterator[ReadResult]:
+    """Yield one ReadResult per record of `stream` (a binary file or an iterable of byte lines).
+
+    `fmt`: auto | jsonl | otlp | logfmt | pattern | text (every line one message). With `auto` (the default)
+    the configured format is used, else the format is told from the first lines; `FormatError` says why when it
+    cannot be told. `pattern` (or the configured one) is the plain-text layout.
+    """
+    config = config or RecordsConfig()
+    if fmt not in FORMATS:
+        raise FormatError(f"unknown format {fmt!r} (use one of {', '.join(FORMATS)})")
+    if fmt == "auto" and config.format != "auto":
+        fmt = config.format
+    pattern = pattern or config.pattern
+    if pattern and fmt == "auto":
+        fmt = "pattern"
+    limit = max(1024, int(getattr(config, "max_line_bytes", 4 << 20)))
+    lines = _lines(stream, limit)
+    layout: LinePattern | None = None
+    if fmt == "pattern" and pattern:
+        try:
+            layout = compile_pattern(pattern)
+        except PatternError as exc:
+            raise FormatError(str(exc)) from None
+    elif fmt in ("auto", "pattern"):
+        head: list[_Line] = []
+        for line in lines:
+            head.append(line)
+            if sum(1 for h in head if h.text and h.text.strip()) >= _DETECT_LINES:
+                break
+        fmt, layout = detect_format([h.text for h in head if h.text is not None], pattern_only=fmt == "pattern")
+        lines = _chain(head, lines)
+    fields = _Fields(config)
+    if fmt in ("jsonl", "otlp"):
+        yield from _read_json(lines, fields, otlp_only=fmt == "otlp")
+    elif fmt == "logfmt":
+        yield from _read_logfmt(lines, fields)
+    elif fmt == "text":
+        yield from _read_text(lines)
+    else:
+        assert layout is not None
+        yield from _read_layout(lines, layout, limit)
+
+
+def _chain(head: list[_Line], rest: Iterator[_Line]) -> Iterator[_Line]:
+    yield from head
+    yield from rest
+
+
+def _oversize(line: _Line) -> ReadResult:
+    return ReadResult(None, f"line too long ({line.size} bytes)", line.end, line.number)
+
+
+def _read_json(lines: Iterable[_Line], fields: _Fields, otlp_only: bool) -> Iterator[ReadResult]:
+    loads = _loads
+    for line in lines:
+        text = line.text
+        if text is None:
+            yield _oversize(line)
+            continue
+        if not text or text.isspace():
+            continue
+        try:
+            data = loads(text)
+        except _JSONError as exc:
+            reason = "NUL byte in JSON" if "\x00" in text else f"invalid JSON ({_short(exc)})"
+            yield ReadResult(None, reason, line.end, line.number)
+            continue
+        except RecursionError:
+            yield ReadResult(None, "invalid JSON (nested too deeply)", line.end, line.number)
+            continue
+        if not isinstance(data, dict):
+            yield ReadResult(None, f"not a JSON object ({type(data).__name__})", line.end, line.number)
+            continue
+        if "resourceLogs" in data:
+            records = records_from_otlp(data)
+            if not records:
+                yield ReadResult(None, "OTLP request without log records", line.end, line.number)
+            for record in records:
+                yield ReadResult(record, None, line.end, line.number, line.warning)
+            continue
+        if otlp_only:
+            yield ReadResult(None, "not an OTLP/JSON logs request (no resourceLogs)", line.end, line.number)
+            continue
+        yield ReadResult(record_from_mapping(data, fields), None, line.end, line.number, line.warning)
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return text[:80]
+
+
+def _read_logfmt(lines: Iterable[_Line], fields: _Fields) -> Iterator[ReadResult]:
+    for line in lines:
+        if line.text is None:
+            yield _oversize(line)
+            continue
+        if not line.text.strip():
+            continue
+        pairs = parse_logfmt(line.text.strip())
+        if pairs is None:
+            yield ReadResult(None, "not logfmt (expected key=value pairs)", line.end, line.number)
+            continue
+        yield ReadResult(record_from_mapping(pairs, fields), None, line.end, line.number, _nul(line))
+
+
+def _nul(line: _Line) -> str | None:
+    if line.text is not None and "\x00" in line.text:
+        return "NUL byte in text" if line.warning is None else line.warning + "; NUL byte in text"
+    return line.warning
+
+
+def _read_text(lines: Iterable[_Line]) -> Iterator[ReadResult]:
+    for line in lines:
+        if line.text is None:
+            yield _oversize(line)
+            continue
+        if not line.text.strip():
+            continue
+        yield ReadResult(LogRecord(message=line.text), None, line.end, line.number, _nul(line))
+
+
+def _read_layout(lines: Iterable[_Line], layout: LinePattern, limit: int) -> Iterator[ReadResult]:
+    header = layout.regex.match
+    current: tuple[dict[str, str | None], _Line] | None = None
+    extra: list[str] = []
+    extra_bytes = 0
+    end = 0
+    warning: str | None = None
+
+    def finish() -> ReadResult:
+        groups, first = current  # type: ignore[misc]
+        record = record_from_groups(groups, extra)
+        return ReadResult(record, None, end, first.number, warning)
+
+    for line in lines:
+        if line.text is None:
+            if current is not None:
+                yield finish()
+                current = None
+            yield _oversize(line)
+            continue
+        found = header(line.text)
+        if found:
+            if current is not None:
+                yield finish()
+            current, extra, extra_bytes, end = (found.groupdict(), line), [], 0, line.end
+            warning = _nul(line)
+            continue
+        if current is None:
+            if line.text.strip():
+                yield ReadResult(None, "line does not match the log layout", line.end, line.number)
+            continue
+        end = line.end
+        if line.warning or "\x00" in line.text:
+            warning = _nul(line)
+        if len(extra) >= _MAX_CONTINUATION_LINES or extra_bytes + line.size > limit:
+            warning = "record truncated (too many continuation lines)"
+            continue
+        extra.append(line.text)
+        extra_bytes += line.size
+    if current is not None:
+        # trailing blank lines belong to no message
+        while extra and not extra[-1].strip():
+            extra.pop()
+        yield finish()
+
+
+# -- format detection ----------------------------------------------------------------------------------------
+
+
+def detect_format(sample: list[str], pattern_only: bool = False) -> tuple[str, LinePattern | None]:
+    """Tell the format from the first lines. Raises FormatError with the reason when it cannot."""
+    lines = [line for line in sample if line.strip()]
+    if not lines:
+        return ("jsonl", None) if not pattern_only else ("text", None)
+    if not pattern_only:
+        parsed = []
+        for line in lines:
+            if line.lstrip().startswith("{"):
+                try:
+                    parsed.append(_loads(line))
+                except (*_JSONError, RecursionError):
+                    pass
+        objects = [p for p in parsed if isinstance(p, dict)]
+        if objects and len(objects) * 2 >= len(lines):
+            return ("otlp" if any("resourceLogs" in o for o in objects) else "jsonl"), None
+        logfmt = [parse_logfmt(line.strip()) for line in lines]
+        if sum(1 for p in logfmt if p and (set(p) & {"msg", "message", "level", "lvl"})) * 2 > len(lines):
+            return "logfmt", None
+    best: tuple[int, LinePattern] | None = None
+    for known in KNOWN_LAYOUTS:
+        layout = compile_pattern(known)
+        if not layout.regex.match(lines[0]):
+            continue
+        hits = sum(1 for line in lines if layout.regex.match(line))
+        if best is None or hits > best[0]:
+            best = (hits, layout)
+    if best is not None:
+        return "pattern", best[1]
+    first = lines[0][:120]
+    raise FormatError(
+        f"cannot tell the format of the input from its first {len(lines)} line(s) (first line: {first!r}): "
+        "not JSON lines, OTLP/JSON, logfmt, nor a known log layout. Pass --format jsonl|otlp|logfmt|text, "
+        "or --pattern with the layout (e.g. '%d %-5p [%t] %c - %m%n' or '%(asctime)s %(levelname)s %(name)s "
+        "%(message)s')"
+    )
+
+
+def parse_line(text: str, pattern: str | None = None) -> LogRecord:
+    """One pasted log line (or a few lines) in any format → a LogRecord; plain text becomes the message.
+
+    Used by the editor's "find statement": never raises, because whatever the user pasted is at least a
+    message to search for."""
+    text = text.strip("\r\n")
+    stripped = text.strip()
+    fields = _Fields(RecordsConfig())
+    if stripped.startswith("{"):
+        try:
+            data = _loads(stripped)
+        except (*_JSONError, RecursionError):
+            data = None
+        if isinstance(data, dict):
+            if "resourceLogs" in data:
+                records = records_from_otlp(data)
+                if records:
+                    return records[0]
+            else:
+                return record_from_mapping(data, fields)
+    first, _, rest = text.partition("\n")
+    layouts: list[LinePattern] = []
+    if pattern:
+        try:
+            layouts.append(compile_pattern(pattern))
+        except PatternError:
+            pass
+    layouts.extend(compile_pattern(k) for k in KNOWN_LAYOUTS)
+    for layout in layouts:
+        found = layout.regex.match(first)
+        if found:
+            return record_from_groups(found.groupdict(), rest.split("\n") if rest else [])
+    if "\n" not in stripped:
+        pairs = parse_logfmt(stripped)
+        if pairs and (set(pairs) & {"msg", "message"}):
+            return record_from_mapping(pairs, fields)
+    return LogRecord(message=stripped)
