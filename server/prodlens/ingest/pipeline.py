@@ -246,29 +246,36 @@ class Ingest:
 
     def _drain(self, source: OpenSource, *, final: bool) -> None:
         """Count everything after the checkpoint (complete lines only unless `final`), committing per batch."""
-        from ..matching.records import read_records
+        from ..matching.records import FormatError, read_records
 
         base = source.offset
         handle = os.fdopen(os.dup(source.fd), "rb", buffering=1 << 20)
         try:
             handle.seek(base)
-            lines = _lines(handle, final=final)
+            # A file object is read with readline (fast); while following, a generator holds back a partial line.
+            lines: Any = handle if final else _lines(handle, final=False)
             records: list[LogRecord] = []
             pending = 0
             end = 0
             cfg = self.config.records
-            for result in read_records(lines, fmt=self.options.fmt, pattern=self.options.pattern, config=cfg):
-                if result.record is None:
-                    self.aggregator.skip(result.skipped)
-                else:
-                    records.append(result.record)
-                end = result.end_offset
-                pending += 1
-                if pending >= self.options.batch_records:
-                    self._commit(records, source, base + end)
-                    records, pending = [], 0
-                    if self.stopping:
-                        return
+            try:
+                for result in read_records(lines, fmt=self.options.fmt, pattern=self.options.pattern, config=cfg):
+                    if result.record is None:
+                        self.aggregator.skip(result.skipped)
+                    else:
+                        records.append(result.record)
+                    end = result.end_offset
+                    pending += 1
+                    if pending >= self.options.batch_records:
+                        self._commit(records, source, base + end)
+                        records, pending = [], 0
+                        if self.stopping:
+                            return
+            except FormatError as exc:
+                # Nothing past the last commit is counted and the checkpoint stays: fix the format, run again.
+                self.summary.errors.append(f"{source.path}: {exc}")
+                self.aggregator.take()  # drop this file's uncommitted skips
+                return
             if pending:
                 self._commit(records, source, base + end)
         finally:
@@ -302,8 +309,9 @@ class Ingest:
 
     def _read_stdin(self) -> None:
         """Read stdin on a thread so a quiet pipe (`kubectl logs -f`) still commits what arrived, every second."""
-        from ..matching.records import read_records
         import sys
+
+        from ..matching.records import FormatError, read_records
 
         lines: queue.Queue[bytes | None] = queue.Queue(maxsize=self.options.batch_records * 2)
         stream = sys.stdin.buffer
@@ -337,12 +345,17 @@ class Ingest:
             if not chunk:
                 continue
             records: list[LogRecord] = []
-            for result in read_records(chunk, fmt=self.options.fmt, pattern=self.options.pattern,
-                                       config=self.config.records):
-                if result.record is None:
-                    self.aggregator.skip(result.skipped)
-                else:
-                    records.append(result.record)
+            try:
+                for result in read_records(chunk, fmt=self.options.fmt, pattern=self.options.pattern,
+                                           config=self.config.records):
+                    if result.record is None:
+                        self.aggregator.skip(result.skipped)
+                    else:
+                        records.append(result.record)
+            except FormatError as exc:
+                self.summary.errors.append(f"stdin: {exc}")
+                self.aggregator.take()
+                return
             self._bytes_done += sum(len(line) for line in chunk)
             self._commit(records, None, None)
 
