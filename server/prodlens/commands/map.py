@@ -1,0 +1,150 @@
+"""`prodlens map --root ROOT [--input FILE|-] [--output FILE|-] [--format ...] [--pattern P] [--strict]`.
+
+Production → source in bulk: one JSON object per input record, in input order,
+`{"path", "line", "end_line", "key", "method", "candidates"}` (`path` relative to ROOT; all null when nothing or
+several statements fit — then `candidates` says how many). Skipped input (invalid JSON, oversize lines, ...)
+still gets its line, with `"skipped": reason`, so output line N always belongs to input record N. A summary goes
+to stderr. Exit 0 (with warnings for bad input), 1 with `--strict` when anything was skipped, 2 on usage errors.
+This contract is used by other tools: keep it stable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any, BinaryIO, TextIO
+
+_BATCH = 4096
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "map",
+        help="map log records to the statements that wrote them",
+        description="Read log records (JSON lines, OTLP/JSON, logfmt or plain text by layout) and write one JSON "
+        "object per record naming the statement that wrote it: "
+        '{"path", "line", "end_line", "key", "method", "candidates"}.',
+    )
+    parser.add_argument("--root", default=".", help="the source tree (default: the current directory)")
+    parser.add_argument("--input", "-i", default="-", help="log file to read, - for stdin (default)")
+    parser.add_argument("--output", "-o", default="-", help="where to write the JSON lines, - for stdout")
+    parser.add_argument("--format", "-f", default="auto",
+                        choices=("auto", "jsonl", "otlp", "logfmt", "pattern", "text"),
+                        help="input format (default: told from the first lines)")
+    parser.add_argument("--pattern", "-p", default=None,
+                        help="plain-text layout: log4j '%%d %%-5p [%%t] %%c - %%m%%n', Python "
+                        "'%%(asctime)s %%(levelname)s %%(name)s %%(message)s' or a regex with (?P<message>...)")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when any input record was skipped")
+    parser.add_argument("--engine", default="auto", choices=("auto", "hyperscan", "python"),
+                        help=argparse.SUPPRESS)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..config import load_config
+    from ..matching.matcher import Matcher
+    from ..matching.records import FormatError, read_records
+    from ..source.index import StatementIndex
+
+    root = Path(args.root)
+    if not root.is_dir():
+        print(f"prodlens map: --root {args.root}: not a directory", file=sys.stderr)
+        return 2
+    config = load_config(root)
+    started = time.perf_counter()
+    index = StatementIndex.build(root, config)
+    matcher = Matcher(index.statements, root=root, config=config, engine=args.engine)
+    indexed = time.perf_counter()
+
+    try:
+        source = _open_input(args.input)
+    except OSError as exc:
+        print(f"prodlens map: cannot read {args.input}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    try:
+        sink = _open_output(args.output)
+    except OSError as exc:
+        print(f"prodlens map: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    counts: Counter[str] = Counter()
+    skipped: Counter[str] = Counter()
+    warnings: Counter[str] = Counter()
+    try:
+        results = read_records(source, fmt=args.format, pattern=args.pattern, config=config.records)
+        batch: list[Any] = []
+        for result in results:
+            batch.append(result)
+            if len(batch) >= _BATCH:
+                _flush(batch, matcher, sink, counts, skipped, warnings)
+                batch = []
+        _flush(batch, matcher, sink, counts, skipped, warnings)
+    except FormatError as exc:
+        print(f"prodlens map: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        sink.flush()
+        if sink is not sys.stdout:
+            sink.close()
+        if source is not sys.stdin.buffer:
+            source.close()
+    elapsed = time.perf_counter() - indexed
+    _summary(sys.stderr, counts, skipped, warnings, elapsed, indexed - started, len(index.statements),
+             matcher.engine.name)
+    return 1 if args.strict and skipped else 0
+
+
+def _open_input(name: str) -> BinaryIO:
+    return sys.stdin.buffer if name == "-" else open(name, "rb")
+
+
+def _open_output(name: str) -> TextIO:
+    return sys.stdout if name == "-" else open(name, "w", encoding="utf-8")
+
+
+def _flush(batch, matcher, sink: TextIO, counts, skipped, warnings) -> None:
+    if not batch:
+        return
+    readable = [r for r in batch if r.record is not None]
+    matches = iter(matcher.match_many([r.record for r in readable]))
+    lines: list[str] = []
+    for result in batch:
+        counts["records"] += 1
+        if result.warning:
+            warnings[result.warning] += 1
+        if result.record is None:
+            skipped[result.skipped or "unreadable"] += 1
+            lines.append(json.dumps({"path": None, "line": None, "end_line": None, "key": None, "method": None,
+                                     "candidates": 0, "skipped": result.skipped}))
+            continue
+        match = next(matches)
+        statement = matcher.statement(match.key) if match.key else None
+        if statement is not None:
+            counts["matched"] += 1
+            lines.append(json.dumps({"path": statement.path, "line": statement.line, "end_line": statement.end_line,
+                                     "key": statement.key, "method": match.method.value,
+                                     "candidates": match.candidates}))
+        else:
+            counts["ambiguous" if match.candidates > 1 else "unmatched"] += 1
+            lines.append(json.dumps({"path": None, "line": None, "end_line": None, "key": None,
+                                     "method": match.method.value if match.method else None,
+                                     "candidates": match.candidates}))
+    sink.write("\n".join(lines) + "\n")
+
+
+def _summary(stream: TextIO, counts, skipped, warnings, elapsed: float, index_seconds: float, statements: int,
+             engine: str) -> None:
+    records = counts["records"]
+    rate = records / elapsed if elapsed > 0 else 0.0
+    stream.write(
+        f"records: {records}  matched: {counts['matched']}  ambiguous: {counts['ambiguous']}  "
+        f"unmatched: {counts['unmatched']}  skipped: {sum(skipped.values())}  "
+        f"records/s: {rate:,.0f}  ({statements} statements indexed in {index_seconds:.1f}s, engine {engine})\n"
+    )
+    for reason, count in skipped.most_common():
+        stream.write(f"warning: skipped {count} record(s): {reason}\n")
+    for reason, count in warnings.most_common():
+        stream.write(f"warning: {count} record(s) read with repairs: {reason}\n")
