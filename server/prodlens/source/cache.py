@@ -92,15 +92,22 @@ def _parts_to_json(template: Template) -> list[Any]:
     return [p if isinstance(p, str) else [p.kind.value, p.name] for p in template.parts]
 
 
+_HOLE_KINDS = {k.value: k for k in HoleKind}
+_HOLES: dict[tuple[str, str | None], Hole] = {}  # Holes are immutable: share them (warm starts decode many)
+
+
+def _hole(kind: str, name: Any) -> Hole:
+    key = (kind, name if type(name) is str else None)
+    hole = _HOLES.get(key)
+    if hole is None:
+        hole = Hole(_HOLE_KINDS[kind], key[1])
+        if len(_HOLES) < 10_000:
+            _HOLES[key] = hole
+    return hole
+
+
 def _parts_from_json(data: list[Any]) -> Template:
-    parts: list[str | Hole] = []
-    for item in data:
-        if isinstance(item, str):
-            parts.append(item)
-        else:
-            kind, name = item
-            parts.append(Hole(HoleKind(kind), name if isinstance(name, str) else None))
-    return Template(tuple(parts))
+    return Template(tuple(item if type(item) is str else _hole(*item) for item in data))
 
 
 def _statement_row(s: LogStatement) -> list[Any]:
@@ -116,7 +123,8 @@ _CONFIDENCE = {c.value: c for c in Confidence}
 
 def _statement_from_row(row: list[Any], path: str, language: str) -> LogStatement:
     key, sl, sc, el, ec, framework, level, logger, parts, confidence, wrapper, receiver, throwable = row
-    if not isinstance(key, str) or not all(isinstance(n, int) for n in (sl, sc, el, ec)):
+    if type(key) is not str or type(sl) is not int or type(sc) is not int or type(el) is not int \
+            or type(ec) is not int:
         raise ValueError("bad statement row")
     return LogStatement(
         key=key, path=path, range=Range(sl, sc, el, ec), language=language, framework=str(framework),

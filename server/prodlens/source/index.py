@@ -345,6 +345,7 @@ class StatementIndex:
         self._report = IndexReport(root=str(self.root))
         self._prefilters: dict[str, re.Pattern[bytes]] = {}
         self._resolved_sets: dict[str, str] = {}  # wrapper set per family when wrappers were last resolved
+        self._use_prefilter = True
 
     # ---- construction -----------------------------------------------------------------------------------------
 
@@ -357,17 +358,20 @@ class StatementIndex:
         *,
         cache_dir: str | os.PathLike[str] | None = None,
         use_cache: bool | None = None,
+        prefilter: bool = True,
     ) -> "StatementIndex":
         """Index every source file under `root`.
 
         `config`: a `Config` or its `IndexConfig`; None reads `.prodlens.toml` / `pyproject.toml` in `root`
         (raising `ConfigError` when that file is invalid). `progress(done, total)` is called as files are
         processed. The cache under `<root>/.prodlens/index/` (or `cache_dir`) is loaded when
-        `index.cache` is on (`use_cache` overrides); call `save()` to write it.
+        `index.cache` is on (`use_cache` overrides); call `save()` to write it. `prefilter=False` parses every
+        file, even those that mention no logger (the benchmark uses it to check the prefilter loses nothing).
         """
         if config is None:
             config = load_config(root)
         index = cls(root, config, cache_dir=cache_dir)
+        index._use_prefilter = prefilter
         index._build(progress, index.config.cache if use_cache is None else use_cache)
         return index
 
@@ -472,7 +476,7 @@ class StatementIndex:
             self._replaced_utf8.add(rel)
         else:
             self._replaced_utf8.discard(rel)
-        if prefilter and not self._prefilter_for(language, extractor).search(source):
+        if prefilter and self._use_prefilter and not self._prefilter_for(language, extractor).search(source):
             self._report.prefiltered += 1
             return entry
         tree = self._parser(language).parse(source)

@@ -9,7 +9,6 @@ is the chain of enclosing packages plus the file's stem. So `src/pkg/a.py` with 
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
 from typing import Callable, Collection
 
 PYTHON_SUFFIXES = (".py", ".pyi")
@@ -24,27 +23,26 @@ def python_module_name(rel_path: str, is_file: Callable[[str], bool] | Collectio
     file, no tree: `extract_source`) every directory counts as a package except a leading `src/`, `lib/` or
     `python/`, which is the best guess a lone path allows.
     """
-    path = PurePosixPath(rel_path)
-    if path.suffix not in PYTHON_SUFFIXES or not path.stem.isidentifier():
+    directory, _, name = rel_path.rpartition("/")
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or "." + suffix not in PYTHON_SUFFIXES or not stem.isidentifier():
         return None
-    directories = list(path.parent.parts) if str(path.parent) != "." else []
+    directories = [d for d in directory.split("/") if d and d != "."] if directory else []
     if is_file is None:
-        if directories and directories[0] in SOURCE_ROOTS:
-            directories = directories[1:]
-        package = directories
+        package = directories[1:] if directories and directories[0] in SOURCE_ROOTS else directories
     else:
         exists = is_file if callable(is_file) else is_file.__contains__
-        package = []
+        depth = len(directories)
         # walk up from the file's directory while each directory is a package
-        for depth in range(len(directories), 0, -1):
+        while depth > 0:
             candidate = "/".join(directories[:depth])
-            if exists(f"{candidate}/__init__.py") or exists(f"{candidate}/__init__.pyi"):
-                package.insert(0, directories[depth - 1])
-            else:
+            if not (exists(candidate + "/__init__.py") or exists(candidate + "/__init__.pyi")):
                 break
+            depth -= 1
+        package = directories[depth:]
     # a directory name Python cannot import (e.g. "my-scripts"): only the part below it is a package path
     while package and not all(part.isidentifier() for part in package):
         package = package[1:]
-    if path.stem == "__init__":
+    if stem == "__init__":
         return ".".join(package) if package else None
-    return ".".join([*package, path.stem])
+    return ".".join([*package, stem])

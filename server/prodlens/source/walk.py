@@ -13,6 +13,7 @@ entered again, so loops and duplicate copies of a tree are skipped and counted, 
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections import Counter
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from typing import Iterator
 import pathspec
 
 from ..config import IndexConfig
-from .languages import CONFIG_LANGUAGES, language_for_path
+from .languages import CONFIG_LANGUAGES, EXTENSIONS
 
 ALWAYS_PRUNED = frozenset({".git", ".hg", ".svn", ".prodlens"})
 """Directories that never hold project sources: VCS metadata and prodlens's own state."""
@@ -68,13 +69,35 @@ class WalkResult:
 
 
 class _IgnoreLevel:
-    """The .gitignore of one directory, whose patterns are relative to that directory."""
+    """The .gitignore of one directory, whose patterns are relative to that directory.
 
-    __slots__ = ("prefix", "spec")
+    `any_match` is every pattern's regex in one alternation: most paths match no pattern at all, and one
+    regex search answers that much faster than pathspec's pattern-by-pattern loop (which then decides the rare
+    paths that do match, with git's last-match-wins and negation rules).
+    """
+
+    __slots__ = ("prefix", "spec", "any_match")
 
     def __init__(self, prefix: str, spec: pathspec.PathSpec) -> None:
         self.prefix = prefix  # "" for the root, else "a/b/"
         self.spec = spec
+        self.any_match = _combined_regex(spec)
+
+
+def _combined_regex(spec: pathspec.PathSpec) -> re.Pattern[str] | None:
+    sources = []
+    for pattern in spec.patterns:
+        regex = getattr(pattern, "regex", None)
+        if getattr(pattern, "include", None) is None or regex is None:
+            continue
+        # group names repeat across patterns; the quick test needs no groups at all
+        sources.append(re.sub(r"\(\?P<[A-Za-z_]\w*>", "(?:", regex.pattern))
+    if not sources:
+        return None
+    try:
+        return re.compile("|".join(f"(?:{source})" for source in sources))
+    except re.error:
+        return None
 
 
 def _read_ignore_file(path: str) -> pathspec.PathSpec | None:
@@ -105,6 +128,8 @@ def _is_ignored(levels: list[_IgnoreLevel], rel: str, is_dir: bool) -> bool:
         if not rel.startswith(level.prefix):
             continue
         local = rel[len(level.prefix):] + ("/" if is_dir else "")
+        if level.any_match is not None and not level.any_match.match(local):
+            continue
         result = level.spec.check_file(local)
         if result.include is not None:
             return bool(result.include)
@@ -114,6 +139,17 @@ def _is_ignored(levels: list[_IgnoreLevel], rel: str, is_dir: bool) -> bool:
 def _glob_spec(patterns: list[str]) -> pathspec.PathSpec | None:
     cleaned = [p.strip() for p in patterns if p and p.strip()]
     return pathspec.GitIgnoreSpec.from_lines(cleaned) if cleaned else None
+
+
+def fast_language_for_path(rel: str) -> str | None:
+    """`languages.language_for_path` without pathlib (the walk calls it for every file of the tree)."""
+    dot = rel.rfind(".")
+    if dot <= rel.rfind("/") + 1:  # no dot, or a hidden name like ".py" (no suffix, as pathlib says)
+        return None
+    language = EXTENSIONS.get(rel[dot:].lower())
+    if language is None or rel.endswith(".d.ts"):
+        return None
+    return language
 
 
 def enabled_languages(config: IndexConfig) -> set[str]:
@@ -136,7 +172,7 @@ class PathFilter:
 
     def file_reason(self, rel: str) -> tuple[str | None, str | None]:
         """(language, skip reason); language None with reason None means "not a source file at all"."""
-        language = language_for_path(rel)
+        language = fast_language_for_path(rel)
         if language is None:
             return None, None
         if self.exclude and self.exclude.match_file(rel):
@@ -258,9 +294,14 @@ def content_skip_reason(data: bytes) -> str | None:
     if b"\x00" in data[:BINARY_SNIFF_BYTES]:
         return SkipReason.BINARY
     size = len(data)
-    if size >= MINIFIED_MIN_BYTES and size / (data.count(b"\n") + 1) > MINIFIED_AVERAGE_LINE:
+    if size >= MINIFIED_MIN_BYTES and size / (_line_breaks(data) + 1) > MINIFIED_AVERAGE_LINE:
         return SkipReason.MINIFIED
     return None
+
+
+def _line_breaks(data: bytes) -> int:
+    """Newlines, or carriage returns for old Mac line endings (files like that exist in real trees)."""
+    return data.count(b"\n") or data.count(b"\r")
 
 
 def decode_source(data: bytes) -> tuple[bytes, bool]:

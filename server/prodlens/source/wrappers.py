@@ -77,7 +77,7 @@ class WrapperRegistry:
 
     def __init__(self) -> None:
         self._by_path: dict[str, list[WrapperDef]] = {}
-        self._patterns: dict[str, re.Pattern[bytes] | None] = {}
+        self._patterns: dict[str, list[tuple[bytes, re.Pattern[bytes]]]] = {}
 
     def set_file(self, path: str, wrappers: Iterable[WrapperDef]) -> None:
         exported = [w for w in wrappers if w.exported and w.name]
@@ -100,14 +100,14 @@ class WrapperRegistry:
         families = sorted(set(FAMILY.values()))
         return {family: wrapper_set_fingerprint(self.family_wrappers(family)) for family in families}
 
-    def _pattern(self, family: str) -> re.Pattern[bytes] | None:
+    def _names(self, family: str) -> list[tuple[bytes, re.Pattern[bytes]]]:
+        """(name, call pattern) per wrapper name of the family. The plain `in` test on the name comes first:
+        it is a fast substring search, and most files contain none of the names."""
         if family not in self._patterns:
-            names = sorted({call_name(w.name) for w in self.family_wrappers(family)}, key=len, reverse=True)
-            names = [n for n in names if n]
-            self._patterns[family] = (
-                re.compile(rb"(?<![\w$])(?:" + b"|".join(re.escape(n.encode()) for n in names) + rb")\s*[(<]")
-                if names else None
-            )
+            names = sorted({call_name(w.name) for w in self.family_wrappers(family)} - {""})
+            self._patterns[family] = [
+                (n.encode(), re.compile(rb"(?<![\w$])" + re.escape(n.encode()) + rb"\s*[(<]")) for n in names
+            ]
         return self._patterns[family]
 
     def foreign_for(self, path: str, language: str, source: bytes) -> list[WrapperDef]:
@@ -115,10 +115,9 @@ class WrapperRegistry:
         family = FAMILY.get(language)
         if family is None:
             return []
-        pattern = self._pattern(family)
-        if pattern is None:
-            return []
-        called = {m.group(0).decode("utf-8", "replace").rstrip("(< \t\r\n") for m in pattern.finditer(source)}
+        called = {
+            name.decode() for name, pattern in self._names(family) if name in source and pattern.search(source)
+        }
         if not called:
             return []
         return [
