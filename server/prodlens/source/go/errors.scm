@@ -1,0 +1,2 @@
+; Syntax error nodes (counted; statements in the parts that parse are still extracted).
+(ERROR) @error
