@@ -1,0 +1,645 @@
+"""Find the log statements of one JavaScript, TypeScript or TSX file.
+
+Candidates come from `calls.scm` (member calls named like logging methods) and from a byte search for the
+names the file binds to `debug` instances (`debug("x")` is a plain call). Each candidate's receiver is
+classified from what the file says (receivers.py); its message is read the way its library formats it:
+- console, debug, log4js, bunyan: Node's `util.format` (verbs, then leftover arguments appended with spaces);
+- pino (and Fastify's `request.log`): an optional merging object first, then `msg` with verbs; extra
+  arguments are not appended;
+- winston: `logger.info(msg, ...meta)`, `logger.log(level, msg)`, `logger.log({level, message})`.
+Functions whose parameter (or `arguments`) flows into a logger call's message are logging wrappers; their call
+sites in this file, and those of wrappers from other files passed in the context, become statements.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import posixpath
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import tree_sitter
+
+from ...model import Confidence, Hole, HoleKind, Part, Template, normalize_level
+from ..extract_types import ExtractContext, FileExtraction, RawStatement, WrapperDef
+from ..formats import apply_util_format
+from ..languages import grammar
+from .receivers import Bindings, LoggerInfo, conventional_name, object_property
+from .spans import node_range
+from .templates import Built, TemplateBuilder, param_hole_name, string_value, stringish
+
+LANGUAGES = ("javascript", "typescript", "tsx")
+CONSOLE_LEVELS = {"log": "info", "info": "info", "debug": "debug", "warn": "warn", "error": "error", "trace": "trace"}
+LEVEL_METHODS = {
+    "trace": "trace", "debug": "debug", "info": "info", "warn": "warn", "warning": "warn", "error": "error",
+    "fatal": "fatal", "silly": "trace", "verbose": "debug", "http": "info", "notice": "info", "crit": "fatal",
+    "critical": "fatal", "alert": "fatal", "emerg": "fatal", "log": "info",
+}
+# how call-site messages of a wrapper are formatted, by the inner call's framework
+APPENDING = {"console", "debug", "log4js", "bunyan"}
+FUNCTION_TYPES = {"function_declaration", "function_expression", "arrow_function", "method_definition",
+                  "generator_function_declaration", "generator_function", "function"}
+_MESSAGE_PARAM_NAMES = ("msg", "message", "fmt", "format", "text", "str", "s", "m", "args", "arguments")
+_ERROR_NAMES = re.compile(r"^(?:e|err|error|ex|exc|exception|cause)$")
+
+
+@lru_cache(maxsize=None)
+def _query(language: str, name: str) -> tree_sitter.Query:
+    text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+    return tree_sitter.Query(grammar(language), text)
+
+
+def calls_query(language: str) -> tree_sitter.Query:
+    return _query(language, "calls.scm")
+
+
+def bindings_query(language: str) -> tree_sitter.Query:
+    return _query(language, "bindings.scm")
+
+
+def errors_query(language: str) -> tree_sitter.Query:
+    return _query(language, "errors.scm")
+
+
+def _text(node: tree_sitter.Node | None) -> str:
+    if node is None or node.text is None:
+        return ""
+    return node.text.decode("utf-8", "replace")
+
+
+@dataclass(frozen=True, slots=True)
+class Spread:
+    """Arguments only known at run time: `...args`, or the array given to `.apply(this, arguments)`."""
+
+    node: tree_sitter.Node
+    name: str | None  # identifier spread, if it is one
+
+
+Arg = tree_sitter.Node | Spread
+
+
+@dataclass(slots=True)
+class Scope:
+    node: tree_sitter.Node
+    name: str | None
+    params: dict[str, int]
+    rest: str | None
+    method: bool
+    exported: bool
+
+
+def _stem(path: str) -> str:
+    base = posixpath.basename(path)
+    stem = re.sub(r"\.(?:[cm]?[jt]sx?)$", "", base)
+    if stem == "index":
+        parent = posixpath.basename(posixpath.dirname(path))
+        return parent or stem
+    return stem
+
+
+def enclosing_function(node: tree_sitter.Node, path: str) -> Scope | None:
+    parent = node.parent
+    while parent is not None:
+        if parent.type in FUNCTION_TYPES:
+            return _scope(parent, path)
+        if parent.type in ("program", "class_body"):
+            return None
+        parent = parent.parent
+    return None
+
+
+def _scope(function: tree_sitter.Node, path: str) -> Scope:
+    params: dict[str, int] = {}
+    rest = None
+    parameters = function.child_by_field_name("parameters")
+    single = function.child_by_field_name("parameter")  # `x => ...`
+    nodes = parameters.named_children if parameters is not None else ([single] if single is not None else [])
+    position = 0
+    for param in nodes:
+        kind = param.type
+        if kind in ("required_parameter", "optional_parameter"):
+            pattern = param.child_by_field_name("pattern")
+            if pattern is None:
+                continue
+            param, kind = pattern, pattern.type
+        if kind == "identifier":
+            name = _text(param)
+            if name == "this":
+                continue
+            params[name] = position
+        elif kind == "assignment_pattern":
+            left = param.child_by_field_name("left")
+            if left is not None and left.type == "identifier":
+                params[_text(left)] = position
+        elif kind == "rest_pattern":
+            ident = next((c for c in param.named_children if c.type == "identifier"), None)
+            if ident is not None:
+                rest = _text(ident)
+                params[rest] = position
+        elif kind == "this":
+            continue
+        position += 1
+    name, method, exported = _function_name(function, path)
+    return Scope(function, name, params, rest, method, exported)
+
+
+def _function_name(function: tree_sitter.Node, path: str) -> tuple[str | None, bool, bool]:
+    """(name call sites use, is a method, visible to other files)."""
+    kind = function.type
+    parent = function.parent
+    if kind == "method_definition":
+        return _text(function.child_by_field_name("name")), True, True
+    if kind in ("function_declaration", "generator_function_declaration"):
+        exported = parent is not None and parent.type in ("export_statement", "program")
+        if parent is not None and parent.type == "export_statement" and any(c.type == "default" for c in parent.children):
+            return _stem(path), False, True
+        return _text(function.child_by_field_name("name")), False, exported
+    own = function.child_by_field_name("name")
+    while parent is not None and parent.type in ("parenthesized_expression",):
+        parent = parent.parent
+    if parent is None:
+        return (_text(own) or None), False, False
+    if parent.type == "variable_declarator":
+        declaration = parent.parent
+        top = declaration is not None and declaration.parent is not None and declaration.parent.type in (
+            "program", "export_statement")
+        return _text(parent.child_by_field_name("name")), False, top
+    if parent.type == "assignment_expression":
+        left = parent.child_by_field_name("left")
+        left_text = _text(left)
+        if left_text in ("module.exports", "exports"):
+            return _stem(path), False, True
+        if left is not None and left.type == "member_expression":
+            prop = _text(left.child_by_field_name("property"))
+            obj = _text(left.child_by_field_name("object"))
+            if obj in ("module.exports", "exports"):
+                return prop, False, True
+            if obj.endswith(".prototype") or obj == "this":
+                return prop, True, True
+            return prop, False, False
+        return left_text or None, False, False
+    if parent.type == "pair":
+        return _text(parent.child_by_field_name("key")) or None, True, True
+    if parent.type == "export_statement":
+        return _stem(path), False, True
+    return (_text(own) or None), False, False
+
+
+def _arguments(args: tree_sitter.Node | None) -> list[Arg]:
+    if args is None:
+        return []
+    out: list[Arg] = []
+    for child in args.named_children:
+        if child.type == "comment":
+            continue
+        if child.type == "spread_element":
+            inner = child.named_children[0] if child.named_children else child
+            out.append(Spread(inner, _text(inner) if inner.type == "identifier" else None))
+        else:
+            out.append(child)
+    return out
+
+
+def _count(args: list[Arg]) -> int | None:
+    return None if any(isinstance(a, Spread) for a in args) else len(args)
+
+
+def _is_object(arg: Arg) -> bool:
+    return not isinstance(arg, Spread) and arg.type in ("object", "new_expression")
+
+
+def _throwable(args: list[Arg]) -> bool:
+    for arg in args:
+        if isinstance(arg, Spread):
+            continue
+        if arg.type == "identifier" and _ERROR_NAMES.match(_text(arg)):
+            return True
+        if arg.type == "object" and (object_property(arg, "err") is not None or object_property(arg, "error") is not None):
+            return True
+        if arg.type == "new_expression" and "Error" in _text(arg.child_by_field_name("constructor")):
+            return True
+    return False
+
+
+@dataclass(slots=True)
+class Message:
+    parts: list[Part]
+    partial: bool
+    params: list[str]
+    forwards: str | None  # the rest parameter (or `arguments`) passed on as placeholder arguments
+
+
+class _FileState:
+    def __init__(self, tree: tree_sitter.Tree, source: bytes, path: str, language: str, context: ExtractContext):
+        self.tree = tree
+        self.source = source
+        self.path = path
+        self.language = language
+        self.context = context
+        self.bindings = Bindings(source, tree.root_node)
+        self.result = FileExtraction()
+        self.seen: set[int] = set()
+
+    # -- bindings --------------------------------------------------------------------------------------------
+
+    def collect_bindings(self) -> None:
+        for _, captures in tree_sitter.QueryCursor(bindings_query(self.language)).matches(self.tree.root_node):
+            if "require" in captures:
+                self.bindings.add_require(captures["require"][0], captures["require.module"][0])
+            elif "import" in captures:
+                self.bindings.add_import(captures["import"][0], captures["import.module"][0])
+        self.bindings.resolve_instances()
+
+    # -- candidates ------------------------------------------------------------------------------------------
+
+    def member_calls(self) -> None:
+        for _, captures in tree_sitter.QueryCursor(calls_query(self.language)).matches(self.tree.root_node):
+            call = captures["call"][0]
+            receiver = captures["call.receiver"][0]
+            method = _text(captures["call.method"][0])
+            args = _arguments(captures["call.args"][0])
+            if method in ("apply", "call"):
+                self._apply_call(call, receiver, method, args)
+                continue
+            info = self.bindings.receiver_logger(receiver)
+            if info is None:
+                continue
+            if info.framework == "console" and method not in CONSOLE_LEVELS:
+                continue
+            self.logging_call(call, info, method, args)
+
+    def _apply_call(self, call: tree_sitter.Node, target: tree_sitter.Node, method: str, args: list[Arg]) -> None:
+        """`debug.apply(null, arguments)`, `logger.info.apply(logger, args)`, `console.log.call(console, x)`."""
+        if not args:
+            return
+        if method == "apply":
+            forwarded: list[Arg] = [Spread(args[1], _text(args[1]) if args[1].type == "identifier" else None)] \
+                if len(args) > 1 and not isinstance(args[1], Spread) else []
+        else:
+            forwarded = args[1:]
+        if target.type == "identifier":
+            info = self.bindings.debug_instance(_text(target))
+            if info is None and _text(target) == "debug" and self._debug_by_convention():
+                info = LoggerInfo("debug", None, receiver="convention")
+            if info is not None:
+                self.logging_call(call, info, None, forwarded)
+            return
+        if target.type == "member_expression":
+            inner_method = _text(target.child_by_field_name("property"))
+            obj = target.child_by_field_name("object")
+            if inner_method not in LEVEL_METHODS or obj is None:
+                return
+            info = self.bindings.receiver_logger(obj)
+            if info is None or (info.framework == "console" and inner_method not in CONSOLE_LEVELS):
+                return
+            self.logging_call(call, info, inner_method, forwarded)
+
+    def debug_calls(self) -> None:
+        """Plain calls of `debug` instances: `debug("x %o", y)`."""
+        names = [name for name, info in self.bindings.instances.items() if info.framework == "debug" and not name.startswith(".")]
+        for name in names:
+            for call in self._plain_calls(name):
+                self.logging_call(call, self.bindings.instances[name], None, _arguments(call.child_by_field_name("arguments")))
+        if "debug" not in self.bindings.instances and self._debug_by_convention():
+            info = LoggerInfo("debug", None, receiver="convention")
+            for call in self._plain_calls("debug"):
+                self.logging_call(call, info, None, _arguments(call.child_by_field_name("arguments")))
+        # `this.debug("x")` where `this.debug = require("debug")("ns")`
+        for key, info in self.bindings.instances.items():
+            if key.startswith(".") and info.framework == "debug":
+                for call in self._member_calls(key[1:]):
+                    self.logging_call(call, info, None, _arguments(call.child_by_field_name("arguments")))
+
+    def _debug_by_convention(self) -> bool:
+        """A file that calls `debug(...)` without saying what it is (body-parser passes its `debug` instance
+        as a parameter) is using the debug library, unless it binds `debug` to something else itself."""
+        if "debug" in self.bindings.modules:
+            return False
+        return not re.search(rb"function\s*\*?\s*debug\s*\(|(?:const|let|var)\s+debug\s*=\s*(?![\w$.]*\()", self.source)
+
+    def _plain_calls(self, name: str) -> list[tree_sitter.Node]:
+        if name.encode() not in self.source:
+            return []
+        pattern = re.compile(rb"(?<![\w$.])" + re.escape(name.encode()) + rb"\s*\(")
+        root = self.tree.root_node
+        out = []
+        for match in pattern.finditer(self.source):
+            ident = root.named_descendant_for_byte_range(match.start(), match.start() + len(name))
+            if ident is None or ident.type != "identifier" or ident.start_byte != match.start():
+                continue
+            parent = ident.parent
+            if parent is not None and parent.type == "call_expression" and parent.child_by_field_name("function") == ident:
+                out.append(parent)
+        return out
+
+    def _member_calls(self, name: str) -> list[tuple[tree_sitter.Node]]:
+        if name.encode() not in self.source:
+            return []
+        pattern = re.compile(rb"\.\s*" + re.escape(name.encode()) + rb"\s*\(")
+        root = self.tree.root_node
+        out = []
+        for match in pattern.finditer(self.source):
+            start = match.start() + match.group(0).index(name.encode())
+            ident = root.named_descendant_for_byte_range(start, start + len(name))
+            if ident is None or ident.type != "property_identifier":
+                continue
+            member = ident.parent
+            call = member.parent if member is not None else None
+            if call is not None and call.type == "call_expression" and call.child_by_field_name("function") == member:
+                out.append(call)
+        return out
+
+    # -- one logging call ------------------------------------------------------------------------------------
+
+    def logging_call(self, call: tree_sitter.Node, info: LoggerInfo, method: str | None, args: list[Arg]) -> None:
+        framework = info.framework
+        level: str | None
+        if framework == "debug" or method is None:
+            level = "debug"
+        elif framework == "console":
+            level = CONSOLE_LEVELS.get(method, "info")
+        else:
+            level = LEVEL_METHODS.get(method) or normalize_level(method)
+        if method == "log" and framework != "console" and args:
+            first = args[0]
+            if not isinstance(first, Spread) and first.type == "object" and len(args) == 1:
+                # winston: logger.log({ level: "info", message: "..." })
+                level_node = object_property(first, "level")
+                message_node = object_property(first, "message")
+                level = normalize_level(string_value(level_node)) if level_node is not None and string_value(level_node) else None
+                args = [message_node] if message_node is not None else []
+                framework = "winston" if framework == "unknown" else framework
+            elif len(args) >= 2 and not _is_object(first):
+                value = string_value(first) if not isinstance(first, Spread) else None
+                named = normalize_level(value) if value is not None else None
+                if named is not None or (not isinstance(first, Spread) and not stringish(first)):
+                    level = named
+                    args = args[1:]
+                    framework = "winston" if framework == "unknown" else framework
+        scope = enclosing_function(call, self.path)
+        message = self.message(framework, args, scope)
+        template = Template.of(message.parts) if message.parts else Template.dynamic()
+        is_wrapper = self._maybe_wrapper(scope, message, framework, level, info.logger)
+        self.add(call, framework, level, info.logger, template, message.partial, is_wrapper, info.receiver,
+                 _throwable(args))
+
+    def message(self, framework: str, args: list[Arg], scope: Scope | None, *, style: str | None = None) -> Message:
+        """The message a framework makes of these arguments. `style` overrides the framework's formatting
+        (call sites of wrappers format the way the wrapped call does)."""
+        builder = TemplateBuilder(scope.params if scope else None)
+        style = style or _style(framework)
+        if style == "object-first" and args and len(args) >= 2:
+            first, second = args[0], args[1]
+            if _is_object(first) or (
+                not isinstance(first, Spread) and not stringish(first) and (isinstance(second, Spread) or stringish(second) or second.type in ("identifier", "member_expression", "call_expression"))
+            ):
+                args = args[1:]
+        elif style == "object-first" and len(args) == 1 and _is_object(args[0]):
+            return Message([Hole()], False, [], None)
+        if not args:
+            return Message([Hole()], False, [], None)
+        first, rest = args[0], args[1:]
+        forwards = None
+        if isinstance(first, Spread):
+            name = first.name
+            if scope is not None and name is not None and (name in scope.params or name == "arguments"):
+                if name == "arguments":
+                    builder.params = dict(builder.params, arguments=0)
+                parts: list[Part] = [Hole(HoleKind.ANY, param_hole_name(name))]
+                return Message(parts, True, [name], name)
+            return Message([Hole()], True, [], None)
+        built = builder.build(first)
+        for arg in rest:
+            if isinstance(arg, Spread) and scope is not None and arg.name is not None and (
+                arg.name == scope.rest or arg.name == "arguments"
+            ):
+                forwards = arg.name
+        base_has_holes = any(isinstance(p, Hole) for p in built.parts)
+        nargs = _count(rest)
+        parts = built.parts
+        formatted = False
+        if style in ("util", "util-noappend", "object-first"):
+            if stringish(first) or (first.type in ("identifier", "member_expression", "call_expression") and style == "util"):
+                parts, consumed = apply_util_format(parts, nargs, append_extra=(style == "util"))
+                formatted = consumed > 0
+            elif style == "util":
+                # debug: a non-string first argument is printed with %O; console inspects it. Both then append.
+                parts = [Hole(HoleKind.JSON if framework == "debug" else HoleKind.ANY, _text(first)[:40] or None)]
+                parts, _ = apply_util_format(parts, nargs, append_extra=True)
+        partial = built.opaque or (formatted and base_has_holes)
+        return Message(parts, partial, built.params, forwards)
+
+    def _maybe_wrapper(self, scope: Scope | None, message: Message, framework: str, level: str | None,
+                       logger: str | None, level_param: int | None = None) -> bool:
+        if scope is None or scope.name is None or not message.params or not self.context.config.detect_wrappers:
+            return False
+        param = _message_param(message)
+        if param is None:
+            return False
+        message_param = 0 if param == "arguments" else scope.params.get(param)
+        if message_param is None:
+            return False
+        args_param = None
+        if message.forwards == "arguments":
+            args_param = 1 if param == "arguments" else None
+        elif message.forwards is not None and message.forwards in scope.params:
+            args_param = scope.params[message.forwards] + (1 if message.forwards == param else 0)
+        self.result.wrappers.append(
+            WrapperDef(
+                name=scope.name,
+                language=self.language,
+                path=self.path,
+                message_param=message_param,
+                level_param=level_param,
+                level=level,
+                framework=framework,
+                logger=logger,
+                template=Template.of(message.parts),
+                message_hole=param_hole_name(param),
+                args_param=args_param,
+                placeholder_style=_style(framework) if args_param is not None else None,
+                method=scope.method,
+                exported=scope.exported,
+            )
+        )
+        return True
+
+    def add(self, call: tree_sitter.Node, framework: str, level: str | None, logger: str | None, template: Template,
+            partial: bool, wrapper: bool, receiver: str, throwable: bool) -> None:
+        if call.start_byte in self.seen:
+            return
+        self.seen.add(call.start_byte)
+        if template.is_dynamic:
+            confidence = Confidence.DYNAMIC
+        else:
+            confidence = Confidence.PARTIAL if partial else Confidence.FULL
+        self.result.statements.append(
+            RawStatement(range=node_range(call, self.source), framework=framework, level=level, logger=logger,
+                         template=template, confidence=confidence, wrapper=wrapper, receiver=receiver,
+                         throwable=throwable)
+        )
+
+    # -- wrappers --------------------------------------------------------------------------------------------
+
+    def wrapper_call_sites(self) -> None:
+        pending: list[WrapperDef] = [w for w in self.context.wrappers if w.language in LANGUAGES or not w.language]
+        pending += self.result.wrappers
+        done: set[tuple[str, str]] = set()
+        rounds = 0
+        while pending and rounds < 6:
+            rounds += 1
+            before = len(self.result.wrappers)
+            for wrapper in pending:
+                key = (wrapper.path, wrapper.name)
+                if key in done:
+                    continue
+                done.add(key)
+                for call, receiver in self._wrapper_calls(wrapper):
+                    self.wrapper_call(call, wrapper)
+            pending = self.result.wrappers[before:]
+
+    def _wrapper_calls(self, wrapper: WrapperDef) -> list[tuple[tree_sitter.Node, tree_sitter.Node | None]]:
+        name = wrapper.name.rsplit(".", 1)[-1]
+        out: list[tuple[tree_sitter.Node, tree_sitter.Node | None]] = []
+        if wrapper.path and wrapper.path != self.path:
+            # other files: only through a binding that resolves to the wrapper's file
+            for local, binding in self.bindings.modules.items():
+                if self.bindings.resolves_to(local, self.path, wrapper.path) is None:
+                    continue
+                if binding.how == "module" and (wrapper.name == _stem(wrapper.path) or wrapper.method is False and binding.how == "module" and False):
+                    out.extend((c, None) for c in self._plain_calls(local))
+                elif binding.how == f"named:{name}":
+                    out.extend((c, None) for c in self._plain_calls(local))
+                if binding.how in ("module", "namespace", "holder"):
+                    for call in self._member_calls(name):
+                        obj = call.child_by_field_name("function").child_by_field_name("object")
+                        if _text(obj) in (local, f"{local}.default"):
+                            out.append((call, obj))
+            if wrapper.method:
+                for call in self._member_calls(name):
+                    obj = call.child_by_field_name("function").child_by_field_name("object")
+                    if obj is not None and obj.type == "this":
+                        out.append((call, obj))
+            return out
+        if wrapper.method:
+            for call in self._member_calls(name):
+                obj = call.child_by_field_name("function").child_by_field_name("object")
+                if wrapper.path == "" or (obj is not None and obj.type in ("this", "super")):
+                    out.append((call, obj))
+                elif obj is not None and obj.type == "identifier" and name not in LEVEL_METHODS:
+                    out.append((call, obj))
+            if wrapper.path == "":
+                out.extend((c, None) for c in self._plain_calls(name))
+            return out
+        out.extend((c, None) for c in self._plain_calls(name))
+        if wrapper.path == "":
+            out.extend((c, None) for c in self._member_calls(name))
+        return out
+
+    def wrapper_call(self, call: tree_sitter.Node, wrapper: WrapperDef) -> None:
+        args = _arguments(call.child_by_field_name("arguments"))
+        if wrapper.message_param >= len(args) and not any(isinstance(a, Spread) for a in args):
+            return
+        scope = enclosing_function(call, self.path)
+        if scope is not None and scope.node == _defining_function(call, wrapper, self.path):
+            return
+        message_args = args[wrapper.message_param:]
+        if wrapper.args_param is None:
+            message_args = message_args[:1]
+        style = wrapper.placeholder_style or "none"
+        message = self.message(wrapper.framework, message_args, scope, style=style)
+        parts = _splice(wrapper, message.parts)
+        template = Template.of(parts) if parts else Template.dynamic()
+        level = wrapper.level
+        if wrapper.level_param is not None:
+            node = args[wrapper.level_param] if wrapper.level_param < len(args) else None
+            value = string_value(node) if node is not None and not isinstance(node, Spread) else None
+            level = normalize_level(value) if value is not None else None
+        is_wrapper = self._maybe_wrapper(scope, message, wrapper.framework, level, wrapper.logger) if scope else False
+        if is_wrapper and self.result.wrappers:
+            new = self.result.wrappers[-1]
+            self.result.wrappers[-1] = dataclasses.replace(new, template=Template.of(_splice(wrapper, list(new.template.parts))),
+                                                           placeholder_style=new.placeholder_style and wrapper.placeholder_style)
+        self.add(call, wrapper.framework, level, wrapper.logger, template, message.partial, is_wrapper, "declared",
+                 _throwable(args))
+
+    def count_errors(self) -> None:
+        root = self.tree.root_node
+        if not root.has_error:
+            return
+        captures = tree_sitter.QueryCursor(errors_query(self.language)).captures(root)
+        self.result.errors = sum(len(nodes) for nodes in captures.values()) or 1
+
+
+def _defining_function(call: tree_sitter.Node, wrapper: WrapperDef, path: str) -> tree_sitter.Node | None:
+    """The wrapper's own function when `call` is inside it (recursion is not a call site)."""
+    if wrapper.path != path:
+        return None
+    parent = call.parent
+    while parent is not None:
+        if parent.type in FUNCTION_TYPES:
+            scope = _scope(parent, path)
+            if scope.name == wrapper.name:
+                return parent
+        parent = parent.parent
+    return None
+
+
+def _style(framework: str) -> str:
+    if framework in APPENDING:
+        return "util"
+    if framework in ("pino", "unknown"):
+        return "object-first"
+    return "util-noappend"
+
+
+def _message_param(message: Message) -> str | None:
+    for name in message.params:
+        if name.lower() in _MESSAGE_PARAM_NAMES:
+            return name
+    whole = len(message.parts) == 1 and isinstance(message.parts[0], Hole)
+    if whole or message.forwards:
+        return message.params[-1]
+    return None
+
+
+def _splice(wrapper: WrapperDef, parts: list[Part]) -> list[Part]:
+    if wrapper.template is None:
+        return list(parts)
+    out: list[Part] = []
+    spliced = False
+    for part in wrapper.template.parts:
+        if not spliced and isinstance(part, Hole) and part.name == wrapper.message_hole:
+            out.extend(parts)
+            spliced = True
+        else:
+            out.append(part)
+    return out if spliced else list(parts)
+
+
+class JsExtractor:
+    languages: tuple[str, ...] = LANGUAGES
+
+    def extract(self, tree: tree_sitter.Tree, source: bytes, path: str, context: ExtractContext) -> FileExtraction:
+        language = _language_of(tree)
+        state = _FileState(tree, source, path, language, context)
+        state.collect_bindings()
+        state.member_calls()
+        state.debug_calls()
+        state.wrapper_call_sites()
+        state.result.statements.sort(key=lambda s: (s.range.start_line, s.range.start_column))
+        state.count_errors()
+        return state.result
+
+
+def _language_of(tree: tree_sitter.Tree) -> str:
+    language = tree.language
+    for name in LANGUAGES:
+        if grammar(name) == language or getattr(language, "name", None) == name:
+            return name
+    return "javascript"
+
+
+EXTRACTOR = JsExtractor()
