@@ -317,6 +317,10 @@ class JavaExtractor:
         site_parts = reader.parts(message)
         extra = args[wrapper.args_param :] if wrapper.args_param is not None else []
         style = wrapper.placeholder_style if extra else None
+        if wrapper.path == "" and wrapper.args_param is None and len(args) > wrapper.message_param + 1:
+            # a configured logging method called with arguments after the message: SLF4J style, the common one
+            extra = args[wrapper.message_param + 1 :]
+            style = "slf4j"
         parts, _template, confidence, throwable = _finish(site_parts, style, list(extra), reader, node)
         if wrapper.template is not None:
             spliced: list[Part] = []

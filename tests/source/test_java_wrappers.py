@@ -1,0 +1,86 @@
+"""Java logging wrappers: detected definitions, their call sites in the same file and in other files."""
+
+from __future__ import annotations
+
+import re
+
+from prodlens.config import IndexConfig
+from prodlens.render import python_regex
+from prodlens.source.extract_types import ExtractContext, WrapperDef
+from prodlens.source.java.extractor import EXTRACTOR
+from prodlens.source.languages import new_parser
+
+AUDIT = """package org.example;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+public class Audit {
+    private static final Logger LOG = LoggerFactory.getLogger(Audit.class);
+    public void audit(String fmt, Object... a) { LOG.info("[audit] " + fmt, a); }
+    private void say(Level level, String msg) { JUL.log(level, msg); }
+    void close(String id) { LOG.info("Closing " + id); }
+    void run(String user) {
+        audit("user {} left", user);
+        this.audit("plain");
+        close("x");
+    }
+}
+"""
+
+
+def extract(source: str, wrappers=(), config: IndexConfig | None = None, path: str = "src/Audit.java"):
+    data = source.encode()
+    context = ExtractContext(config=config or IndexConfig(), wrappers=list(wrappers))
+    return EXTRACTOR.extract(new_parser("java").parse(data), data, path, context)
+
+
+def test_wrapper_definition_and_same_file_call_sites():
+    result = extract(AUDIT)
+    [audit] = [w for w in result.wrappers if w.name == "audit"]
+    assert audit.template is not None and audit.template.text == "[audit] {}"
+    assert (audit.level, audit.message_param, audit.args_param, audit.placeholder_style) == ("info", 0, 1, "slf4j")
+    assert audit.exported and audit.method and audit.logger == "org.example.Audit"
+    texts = [(s.template.text, s.level, s.wrapper) for s in result.statements]
+    assert ("[audit] {}", "info", True) in texts  # the inner call, marked
+    assert ("[audit] user {} left", "info", False) in texts
+    assert ("[audit] plain", "info", False) in texts
+    site = next(s for s in result.statements if s.template.text == "[audit] user {} left")
+    assert re.match(python_regex(site.template), "[audit] user bob left", re.S)
+    assert site.range.start_line == 9
+
+
+def test_a_parameter_merely_mentioned_in_a_message_is_not_a_wrapper():
+    result = extract(AUDIT)
+    assert "close" not in [w.name for w in result.wrappers]
+    assert ("Closing {}", False) in [(s.template.text, s.wrapper) for s in result.statements]
+    assert "Closing x" not in [s.template.text for s in result.statements]
+
+
+def test_call_sites_of_a_wrapper_defined_in_another_file():
+    [audit] = [w for w in extract(AUDIT).wrappers if w.name == "audit"]
+    other = """package org.example;
+class Shop { void f(Audit a, int n) { a.audit("sold {} items", n); } }
+"""
+    statements = extract(other, wrappers=[audit], path="src/Shop.java").statements
+    assert [(s.template.text, s.level, s.logger, s.wrapper) for s in statements] == [
+        ("[audit] sold {} items", "info", "org.example.Audit", False)]
+
+
+def test_level_passed_in_to_a_wrapper_comes_from_the_call_site():
+    wrapper = WrapperDef(name="say", language="java", path="src/Audit.java", message_param=1, level_param=0,
+                         framework="jul")
+    statements = extract('class B { void f() { say(Level.WARNING, "disk full"); say(lvl, "maybe"); } }',
+                         wrappers=[wrapper], path="src/B.java").statements
+    assert [(s.template.text, s.level) for s in statements] == [("disk full", "warn"), ("maybe", None)]
+
+
+def test_configured_logging_method_with_qualifier():
+    configured = WrapperDef(name="Events.emit", language="java", path="", message_param=0, level="info")
+    statements = extract('class B { void f() { Events.emit("started {}", 1); other.emit("no"); } }',
+                         wrappers=[configured], path="src/B.java").statements
+    assert [(s.template.text, s.template.holes, s.level) for s in statements] == [("started {}", 1, "info")]
+
+
+def test_wrapper_detection_can_be_switched_off():
+    result = extract(AUDIT, config=IndexConfig(detect_wrappers=False))
+    assert result.wrappers == []
+    assert not any(s.wrapper for s in result.statements)
