@@ -70,6 +70,15 @@ def logger_affinity(record_logger: str | None, statement_logger: str | None, pat
     if not logger_words:
         return (NONE, 0.0, 0)
     share = len(logger_words & path_words) / len(logger_words)
+    if share < 1.0 and "." in logger_dotted:
+        # loggers often carry an instance suffix (`sqlalchemy.engine.Engine.shop`): a dotted prefix of at
+        # least two components whose words are all in the path is as good
+        head = logger_dotted.rpartition(".")[0]
+        while "." in head:
+            words = frozenset(w.lower() for w in _SPLIT.split(head) if w)
+            if words <= path_words:
+                return (WORDS, len(words) / len(logger_words), extra)
+            head = head.rpartition(".")[0]
     return (WORDS if share == 1.0 else NONE, share, extra)
 
 

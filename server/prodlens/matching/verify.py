@@ -51,8 +51,14 @@ Intervals = list[tuple[int, int]]  # sorted, disjoint, inclusive positions
 def prepare(template: Template) -> tuple:
     """The parts a matcher works on: adjacent holes collapsed as every renderer does, NUL in literals replaced
     the way messages are (see `clean_message`), adjacent literals merged."""
+    parts = list(template.parts)
+    while True:  # one collapsing pass can create new adjacent holes (INT BOOL ANY → INT ANY → ANY)
+        collapsed = matcher_parts(Template(tuple(parts)))
+        if collapsed == parts:
+            break
+        parts = collapsed
     out: list = []
-    for part in matcher_parts(template):
+    for part in parts:
         if isinstance(part, str):
             part = part.replace("\x00", "\ufffd")
             if out and isinstance(out[-1], str):
