@@ -19,8 +19,10 @@
 ((var_spec name: (identifier) @decl.name type: (_) @decl.type)
  (#match? @decl.type "Logger|Entry"))
 ((parameter_declaration name: (identifier) @decl.name type: (_) @decl.type)
+ (#not-match? @decl.type "Logger|Entry")
  (#match? @decl.name "^(log|logger|Log|Logger|lg|slogger|sugar|l)$|[a-z](Log|Logger)$"))
 ((field_declaration name: (field_identifier) @field.name type: (_) @field.type)
+ (#not-match? @field.type "Logger|Entry")
  (#match? @field.name "^(log|logger|Log|Logger|lg|slogger|sugar|l)$|[a-z](Log|Logger)$"))
 
 ((short_var_declaration

@@ -333,6 +333,8 @@ class JavaExtractor:
         template = Template.of(parts)
         if template.is_dynamic:
             confidence = Confidence.DYNAMIC
+        elif confidence is Confidence.DYNAMIC:
+            confidence = Confidence.PARTIAL  # the wrapper adds constant text around a message built elsewhere
         level = wrapper.level
         if wrapper.level_param is not None:
             level = _level_of(args[wrapper.level_param])
