@@ -270,7 +270,7 @@ class Controller implements vscode.Disposable {
   private renderStatus(): void {
     const status: ServerStatus | undefined =
       this.clientState === "running"
-        ? this.serverStatus
+        ? (this.serverStatus ?? { store: "running" })
         : this.clientState === "starting"
           ? { store: "starting" }
           : (this.serverStatus ?? { store: "stopped", detail: "The prodlens server is not running." });
@@ -429,7 +429,18 @@ function firstFolder(): vscode.Uri | undefined {
 
 /** The docs ship inside the extension, so the button works offline and in remote setups. */
 async function openDocs(context: vscode.ExtensionContext): Promise<void> {
-  const readme = vscode.Uri.joinPath(context.extensionUri, "README.md");
+  // vsce stores README.md as readme.md inside the package; accept either spelling.
+  let readme = vscode.Uri.joinPath(context.extensionUri, "README.md");
+  for (const name of ["README.md", "readme.md"]) {
+    const candidate = vscode.Uri.joinPath(context.extensionUri, name);
+    try {
+      await vscode.workspace.fs.stat(candidate);
+      readme = candidate;
+      break;
+    } catch {
+      // try the next spelling
+    }
+  }
   try {
     await vscode.commands.executeCommand("markdown.showPreview", readme);
   } catch {

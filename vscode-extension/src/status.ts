@@ -32,15 +32,19 @@ const ICONS: Record<string, string> = {
   stale: "$(history)",
   unreachable: "$(debug-disconnect)",
   starting: "$(sync~spin)",
+  running: "$(pulse)",
   stopped: "$(circle-slash)",
 };
+
+/** States that need no word in the item itself (the icon says enough). */
+const QUIET_STATES = new Set(["connected", "starting", "running"]);
 
 /** Render the item; `fallbackWindow` is the window we last asked for, used when the server has not said. */
 export function statusView(status: ServerStatus | undefined, fallbackWindow: string | undefined): StatusView {
   const window = status?.window || fallbackWindow || "24h";
   const state = typeof status?.store === "string" && status.store !== "" ? status.store : "starting";
   const icon = ICONS[state] ?? "$(info)";
-  const lines = [`prodlens — store ${state}`];
+  const lines = [state === "running" ? "prodlens — server running" : `prodlens — store ${state}`];
   if (status?.url) {
     lines.push(`Store: ${status.url}`);
   }
@@ -49,7 +53,7 @@ export function statusView(status: ServerStatus | undefined, fallbackWindow: str
   }
   lines.push(`Counts over the last ${window}. Click to change the time window.`);
   return {
-    text: `${icon} prodlens ${window}${state === "connected" || state === "starting" ? "" : ` (${state})`}`,
+    text: `${icon} prodlens ${window}${QUIET_STATES.has(state) ? "" : ` (${state})`}`,
     tooltip: lines.join("\n"),
     warning: state === "unreachable",
   };

@@ -26,6 +26,9 @@ describe("statusView", () => {
   test("before the server reports, the window we asked for is shown", () => {
     assert.equal(statusView(undefined, "30d").text, "$(sync~spin) prodlens 30d");
     assert.equal(statusView(undefined, undefined).text, "$(sync~spin) prodlens 24h");
+    const running = statusView({ store: "running" }, "7d");
+    assert.equal(running.text, "$(pulse) prodlens 7d");
+    assert.match(running.tooltip, /server running/);
   });
 });
 
