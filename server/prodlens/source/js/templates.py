@@ -186,19 +186,30 @@ class TemplateBuilder:
 
 
 def stringish(node: tree_sitter.Node) -> bool:
-    """Whether an expression is visibly a string (so `+` concatenates and verbs are read)."""
-    kind = node.type
-    if kind in ("string", "template_string"):
-        return True
-    if kind in _TRANSPARENT and node.named_child_count >= 1:
-        return stringish(node.named_children[0])
-    if kind == "binary_expression":
-        if _text(node.child_by_field_name("operator")) != "+":
-            return False
-        left = node.child_by_field_name("left")
-        right = node.child_by_field_name("right")
-        return (left is not None and stringish(left)) or (right is not None and stringish(right))
-    if kind == "call_expression":
-        name = _text(node.child_by_field_name("function"))
-        return name in ("util.format", "String", "_util.format", "util_1.format") or name.endswith(".toString")
+    """Whether an expression is visibly a string (so `+` concatenates and verbs are read).
+
+    Iterative with a budget: a hostile `"a" + "a" + ...` chain thousands deep must not exhaust the stack."""
+    stack = [node]
+    budget = 256
+    while stack and budget > 0:
+        budget -= 1
+        node = stack.pop()
+        kind = node.type
+        if kind in ("string", "template_string"):
+            return True
+        if kind in _TRANSPARENT and node.named_child_count >= 1:
+            stack.append(node.named_children[0])
+        elif kind == "binary_expression":
+            if _text(node.child_by_field_name("operator")) != "+":
+                continue
+            left = node.child_by_field_name("left")
+            right = node.child_by_field_name("right")
+            if left is not None:
+                stack.append(left)
+            if right is not None:
+                stack.append(right)
+        elif kind == "call_expression":
+            name = _text(node.child_by_field_name("function"))
+            if name in ("util.format", "String", "_util.format", "util_1.format") or name.endswith(".toString"):
+                return True
     return False

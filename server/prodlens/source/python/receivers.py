@@ -268,8 +268,8 @@ def _target_key(target: tree_sitter.Node) -> str | None:
 
 
 def _in_class_body(node: tree_sitter.Node) -> bool:
-    parent = node.parent  # assignment
-    for _ in range(3):
+    parent = node.parent  # assignment -> expression_statement -> block -> class_definition
+    for _ in range(4):
         if parent is None:
             return False
         if parent.type == "class_definition":

@@ -127,27 +127,39 @@ class TemplateBuilder:
 
 
 def _stringish(node: tree_sitter.Node) -> bool:
-    """Whether an expression is visibly a string (so `+` is concatenation and `%` is formatting)."""
-    kind = node.type
-    if kind in ("string", "concatenated_string"):
-        return True
-    if kind == "parenthesized_expression":
-        inner = node.named_children
-        return len(inner) == 1 and _stringish(inner[0])
-    if kind == "binary_operator":
-        left = node.child_by_field_name("left")
-        right = node.child_by_field_name("right")
-        return (left is not None and _stringish(left)) or (right is not None and _stringish(right))
-    if kind == "call":
-        function = node.child_by_field_name("function")
-        if function is not None:
+    """Whether an expression is visibly a string (so `+` is concatenation and `%` is formatting).
+
+    Iterative with a budget: a hostile `"a" + "a" + ...` chain thousands deep must not exhaust the stack."""
+    stack = [node]
+    budget = 256
+    while stack and budget > 0:
+        budget -= 1
+        node = stack.pop()
+        kind = node.type
+        if kind in ("string", "concatenated_string"):
+            return True
+        if kind == "parenthesized_expression":
+            inner = node.named_children
+            if len(inner) == 1:
+                stack.append(inner[0])
+        elif kind == "binary_operator":
+            left = node.child_by_field_name("left")
+            right = node.child_by_field_name("right")
+            if left is not None:
+                stack.append(left)
+            if right is not None:
+                stack.append(right)
+        elif kind == "call":
+            function = node.child_by_field_name("function")
+            if function is None:
+                continue
             if function.type == "identifier" and _text(function) in ("str", "repr"):
                 return True
             if function.type == "attribute":
                 attr = function.child_by_field_name("attribute")
                 obj = function.child_by_field_name("object")
-                if attr is not None and obj is not None and _text(attr) in ("format", "join") and _stringish(obj):
-                    return True
+                if attr is not None and obj is not None and _text(attr) in ("format", "join"):
+                    stack.append(obj)
     return False
 
 
