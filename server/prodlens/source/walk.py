@@ -181,6 +181,8 @@ class PathFilter:
             return language, SkipReason.EXCLUDED
         if language not in self.languages:
             return language, SkipReason.LANGUAGE_OFF
+        if _is_minified_name(rel):
+            return language, SkipReason.MINIFIED
         return language, None
 
 
@@ -274,9 +276,6 @@ def _walk_dir(
                 continue
             if st.st_size > config.max_file_bytes:
                 result.skipped[SkipReason.TOO_LARGE] += 1
-                continue
-            if _is_minified_name(rel):
-                result.skipped[SkipReason.MINIFIED] += 1
                 continue
             yield SourceFile(rel, entry.path, language, st.st_size, st.st_mtime_ns)
     finally:

@@ -37,6 +37,8 @@ def _configured(method: LoggingMethod) -> list[WrapperDef]:
     else:
         languages = tuple(FAMILY)
     level = normalize_level(method.level) if method.level else None
+    # arguments after the message (and the level) fill its placeholders, in the language's usual style
+    args_param = max(method.message_arg, method.level_arg if method.level_arg is not None else -1) + 1
     return [
         WrapperDef(
             name=method.name,
@@ -46,10 +48,22 @@ def _configured(method: LoggingMethod) -> list[WrapperDef]:
             level_param=method.level_arg,
             level=level,
             framework="wrapper",
+            args_param=args_param,
+            placeholder_style=DEFAULT_PLACEHOLDER_STYLE.get(language),
             exported=True,
         )
         for language in languages
     ]
+
+
+DEFAULT_PLACEHOLDER_STYLE = {
+    "java": "slf4j",  # {} placeholders: SLF4J, Log4j 2, Logback
+    "python": "printf",  # %-style, as the logging module
+    "go": "printf",
+    "javascript": "util",  # util.format verbs, as console/winston
+    "typescript": "util",
+    "tsx": "util",
+}
 
 
 def call_name(name: str) -> str:

@@ -1,0 +1,127 @@
+"""update_file / remove_file: incremental re-parse that gives exactly what a fresh parse gives, touching only
+the edited file."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from prodlens.config import IndexConfig
+from prodlens.source.index import StatementIndex, compute_edit, extract_source
+from prodlens.source.languages import new_parser
+
+PYTHON = """import logging
+log = logging.getLogger(__name__)
+
+def f(x):
+    log.info("hello %s", x)
+    log.error("bad")
+"""
+
+JAVA = """import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+class Pay {
+    private static final Logger LOG = LoggerFactory.getLogger(Pay.class);
+    void pay(String c, int v) {
+        LOG.info("Customer {} paying {}", c, v);
+        LOG.warn("retry");
+    }
+}
+"""
+
+
+@pytest.fixture
+def index(tmp_path: Path) -> StatementIndex:
+    (tmp_path / "a.py").write_text(PYTHON)
+    (tmp_path / "b.py").write_text(PYTHON)
+    (tmp_path / "Pay.java").write_text(JAVA)
+    return StatementIndex.build(tmp_path, IndexConfig(), use_cache=False)
+
+
+def test_update_touches_only_that_file(index: StatementIndex) -> None:
+    others = {path: index.for_path(path) for path in ("b.py", "Pay.java")}
+    new = index.update_file("a.py", PYTHON.replace('"bad"', '"worse"'))
+    assert [s.template.text for s in new] == ["hello {}", "worse"]
+    assert index.for_path("a.py") == new
+    for path, statements in others.items():
+        assert all(a is b for a, b in zip(index.for_path(path), statements))
+    assert [s.template.text for s in index.statements if s.path == "a.py"] == ["hello {}", "worse"]
+    assert index.report.statements == 6
+
+
+def test_update_replaces_keys(index: StatementIndex) -> None:
+    old_key = index.for_path("a.py")[1].key
+    new = index.update_file("a.py", PYTHON.replace('"bad"', '"worse"'))
+    assert index.by_key(old_key) is None
+    assert index.by_key(new[1].key) is new[1]
+
+
+def test_update_new_file_and_remove(index: StatementIndex) -> None:
+    added = index.update_file("pkg/new.py", PYTHON)
+    assert len(added) == 2 and index.for_path("pkg/new.py") == added
+    key = added[0].key
+    index.remove_file("pkg/new.py")
+    assert index.for_path("pkg/new.py") == [] and index.by_key(key) is None
+    assert all(s.path != "pkg/new.py" for s in index.statements)
+    index.remove_file("never/existed.py")  # no error
+
+
+def test_update_accepts_bytes_with_invalid_utf8(index: StatementIndex) -> None:
+    statements = index.update_file("a.py", PYTHON.encode().replace(b'"bad"', b'"b\xffd"'))
+    assert statements[1].template.text == "b\ufffdd"
+
+
+def test_update_of_non_source_or_excluded_file(index: StatementIndex) -> None:
+    assert index.update_file("notes.txt", "log.info('x')") == []
+    assert index.update_file("lib.min.js", "console.log('x')") == []
+
+
+def test_incremental_equals_fresh_extraction_over_many_edits(index: StatementIndex) -> None:
+    """Random one-span edits (insertions, deletions, replacements, including ones that break the syntax):
+    after each, the incremental result equals extracting the same text from scratch."""
+    rng = random.Random(7)
+    text = JAVA
+    snippets = ["\n", "LOG.info(\"n {}\", x);\n", "}", "{", "\"", "// c\n", "int y = 2;", "LOG.debug(\"q\");"]
+    for _ in range(60):
+        start = rng.randrange(len(text) + 1)
+        end = min(len(text), start + rng.choice([0, 0, 1, 3, 10]))
+        text = text[:start] + rng.choice(snippets + [""]) + text[end:]
+        assert index.update_file("Pay.java", text) == extract_source("Pay.java", text)
+
+
+def test_incremental_tree_matches_fresh_parse() -> None:
+    parser = new_parser("python")
+    old = PYTHON.encode()
+    tree = parser.parse(old)
+    for new in (old.replace(b"hello", b"hi there"), old.replace(b"\n\n", b"\n\n\n\n"), b"", old + "é\n".encode()):
+        edit = compute_edit(old, new)
+        tree.edit(**edit)
+        tree = parser.parse(new, tree)
+        assert str(tree.root_node) == str(parser.parse(new).root_node)
+        old = new
+
+
+def test_compute_edit_spans() -> None:
+    assert compute_edit(b"abc", b"abc") is None
+    edit = compute_edit(b"line1\nline2\nline3\n", b"line1\nLINE two\nline3\n")
+    assert edit == {
+        "start_byte": 6, "old_end_byte": 11, "new_end_byte": 14,
+        "start_point": (1, 0), "old_end_point": (1, 5), "new_end_point": (1, 8),
+    }
+    # repeated characters: prefix and suffix never overlap
+    edit = compute_edit(b"aaaa", b"aaaaaa")
+    assert edit["start_byte"] == 4 and edit["old_end_byte"] == 4 and edit["new_end_byte"] == 6
+
+
+def test_unchanged_text_is_cheap_and_equal(index: StatementIndex) -> None:
+    first = index.update_file("a.py", PYTHON)
+    assert index.update_file("a.py", PYTHON) == first
+
+
+def test_close_file_keeps_statements(index: StatementIndex) -> None:
+    index.update_file("a.py", PYTHON)
+    index.close_file("a.py")
+    assert len(index.for_path("a.py")) == 2
+    assert index.update_file("a.py", PYTHON.replace("hello", "bye"))[0].template.text == "bye {}"
