@@ -56,6 +56,15 @@ class ProdlensServer(LanguageServer):
         self._background: set[asyncio.Task] = set()
         self._last_retry: dict[Path, float] = {}
         self._last_remote: dict[Path, float] = {}
+        self.stopping = False
+
+    def report_server_error(self, error: Exception, source) -> None:
+        """pygls shows every server error to the user; after `shutdown` the client is gone, and showing the
+        error of a failed write would itself fail and recurse (seconds of tracebacks at exit)."""
+        if self.stopping:
+            log.debug("after shutdown: %s", error)
+            return
+        super().report_server_error(error, source)
 
     # ----------------------------------------------------------------------------------------- capabilities
 
@@ -128,6 +137,11 @@ class ProdlensServer(LanguageServer):
         self.window_log_message(types.LogMessageParams(type=kind, message=text))
 
     def spawn(self, coro) -> asyncio.Task:
+        if self.stopping:
+            coro.close()
+            future = asyncio.get_running_loop().create_future()
+            future.cancel()
+            return future  # type: ignore[return-value]
         task = asyncio.get_running_loop().create_task(coro)
         self._background.add(task)
         task.add_done_callback(self._finished)
@@ -267,6 +281,8 @@ class ProdlensServer(LanguageServer):
 
     def _refresh_now(self) -> None:
         self._refresh_scheduled = False
+        if self.stopping:
+            return
         if self.supports_refresh():
             self.spawn(self._send_refresh())
         for ws in self.workspaces.values():
@@ -568,6 +584,10 @@ class ProdlensServer(LanguageServer):
             await _bounded(future, SYMBOL_WAIT)
 
     def close(self) -> None:
+        """`shutdown`: stop background work first, so nothing is written to a client that is going away."""
+        self.stopping = True
+        for task in list(self._background):
+            task.cancel()
         for ws in self.workspaces.values():
             ws.close()
 

@@ -73,7 +73,9 @@ class ProdlensWorkspace:
         """Worker thread: the whole workspace, with the persisted cache. Returns the new index."""
         from ..source.index import StatementIndex
 
-        return StatementIndex.build(self.root, self.config, progress=progress)
+        index = StatementIndex.build(self.root, self.config, progress=progress)
+        index.save()  # the next start (and `prodlens show`) reuses the extraction
+        return index
 
     def install_index(self, index) -> None:
         """Loop thread: swap the built index in, then replay the open files' editor text into it."""
@@ -95,7 +97,7 @@ class ProdlensWorkspace:
             else:
                 from ..source.index import extract_source
 
-                statements = list(extract_source(self.root, rel, text, self.config))
+                statements = list(extract_source(rel, text, self.config))
         except Exception:  # one unparsable file must not stop the others
             log.exception("indexing %s failed", rel)
             statements = []
@@ -108,6 +110,7 @@ class ProdlensWorkspace:
         self.open_files.pop(rel, None)
         if self.index is not None:
             # The editor may have dropped unsaved changes: the disk is the truth again.
+            self.index.close_file(rel)
             try:
                 text = (self.root / rel).read_text(encoding="utf-8", errors="replace")
             except OSError:

@@ -1,0 +1,112 @@
+"""pytest-lsp fixtures: the real `prodlens serve` over stdio, on a real workspace with a real store.
+
+`workspace` is a fresh copy of the sample service per test; its store is filled by the real `prodlens ingest`
+unless the test is marked `no_store`. Two clients: `client` advertises VS Code's capabilities (lens refresh,
+showDocument, progress), `nvim_client` Neovim 0.7's (none of them), so every capability guard is exercised.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+import pytest
+import pytest_lsp
+from lsprotocol import types
+from pygls import uris
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+
+from sample_service import make_service
+
+SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "prodlens", "serve"])
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "no_store: the workspace has no store (prodlens ingest not run)")
+    config.addinivalue_line("markers", "init_options(value): initializationOptions sent by the client")
+
+
+@pytest.fixture
+def workspace(tmp_path: Path, request: pytest.FixtureRequest) -> Path:
+    root = tmp_path / "shop"
+    root.mkdir()
+    make_service(root, with_store=request.node.get_closest_marker("no_store") is None)
+    return root
+
+
+def uri(root: Path, rel: str) -> str:
+    return uris.from_fs_path(str(root / rel))
+
+
+def _init_options(request: pytest.FixtureRequest):
+    marker = request.node.get_closest_marker("init_options")
+    return marker.args[0] if marker else None
+
+
+async def _start(lsp_client: LanguageClient, root: Path, capabilities: types.ClientCapabilities, options) -> None:
+    lsp_client.lens_refreshes = 0  # type: ignore[attr-defined]
+
+    @lsp_client.feature(types.WORKSPACE_CODE_LENS_REFRESH)
+    def _refresh(params: None) -> None:
+        lsp_client.lens_refreshes += 1  # type: ignore[attr-defined]
+
+    await lsp_client.initialize_session(
+        types.InitializeParams(
+            capabilities=capabilities,
+            root_uri=uris.from_fs_path(str(root)),
+            workspace_folders=[types.WorkspaceFolder(uri=uris.from_fs_path(str(root)), name=root.name)],
+            initialization_options=options,
+        )
+    )
+
+
+@pytest_lsp.fixture(config=SERVER)
+async def client(lsp_client: LanguageClient, workspace: Path, request: pytest.FixtureRequest):
+    await _start(lsp_client, workspace, client_capabilities("visual-studio-code"), _init_options(request))
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest_lsp.fixture(config=SERVER)
+async def nvim_client(lsp_client: LanguageClient, workspace: Path, request: pytest.FixtureRequest):
+    await _start(lsp_client, workspace, client_capabilities("neovim@0.7.0"), _init_options(request))
+    yield
+    await lsp_client.shutdown_session()
+
+
+def open_file(client: LanguageClient, root: Path, rel: str) -> str:
+    document_uri = uri(root, rel)
+    language = {"java": "java", "py": "python"}[rel.rsplit(".", 1)[1]]
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(
+                uri=document_uri, language_id=language, version=1, text=(root / rel).read_text()
+            )
+        )
+    )
+    return document_uri
+
+
+async def lens_titles(client: LanguageClient, document_uri: str) -> dict[int, str]:
+    """Every lens of the document by 0-based line, resolving the ones that come without a title."""
+    lenses = await client.text_document_code_lens_async(
+        types.CodeLensParams(text_document=types.TextDocumentIdentifier(uri=document_uri))
+    )
+    titles = {}
+    for lens in lenses or []:
+        if lens.command is None:
+            lens = await client.code_lens_resolve_async(lens)
+        titles[lens.range.start.line] = lens.command.title if lens.command else None
+    return titles
+
+
+async def wait_for(predicate, what: str, attempts: int = 200, pause: float = 0.05):
+    """Poll an async predicate until it returns something truthy (no timing threshold: pytest-timeout bounds)."""
+    last = None
+    for _ in range(attempts):
+        last = await predicate()
+        if last:
+            return last
+        await asyncio.sleep(pause)
+    raise AssertionError(f"gave up waiting for {what}; last value: {last!r}")
