@@ -21,8 +21,13 @@ from .strings import decode_rune_literal, decode_string_literal
 
 _STRING_TYPES = ("interpreted_string_literal", "raw_string_literal")
 _MAX_DEPTH = 24
-_MESSAGE_PARAM = re.compile(r"^(?i:msg|message|fmt|format|text|pattern|template|str|s|m|line|what)$|[a-z](Message|Msg|Format|Fmt)$")
-_LOGGING_FUNC = re.compile(r"(?i)log|debug|info|warn|error|trace|fatal|audit|print")
+# parameter names that say "this is the message" (not `s`, `text` or `msgText`: those are usually values logged)
+_MESSAGE_PARAM = re.compile(r"^(?:msg|message|fmt|format|pattern|template|logMessage|messagePattern|formatString)$", re.I)
+# a function named for logging: `logf`, `Logf`, `debugLog`, `warnf`, `auditEvent` (not `login`, `catalog`)
+_LOGGING_FUNC = re.compile(
+    r"^(?:[lL]og|[dD]ebug|[iI]nfo|[wW]arn|[wW]arning|[eE]rror|[tT]race|[fF]atal|[aA]udit|[pP]rint)(?:[A-Z_0-9fw]|ln|$)"
+    r"|(?:Log|Logf|Debug|Info|Warn|Warning|Error|Trace|Fatal|Audit)$"
+)
 _LEVEL_NAMES = {"Trace": "trace", "Debug": "debug", "Info": "info", "Warn": "warn", "Warning": "warn",
                 "Error": "error", "DPanic": "fatal", "Panic": "fatal", "Fatal": "fatal", "Print": None, "Log": None}
 

@@ -32,8 +32,13 @@ _FACTORY_METHODS = frozenset({"getLogger", "getLog", "getFormatterLogger", "getA
 _THROWABLE_NAMES = re.compile(r"^(e|ex|exc|t|th|thr|throwable|exception|cause|err|error|ioe|e\d|ex\d|\w*(Exception|Error|Throwable))$")
 _THROWABLE_TYPE = re.compile(r"(Exception|Error|Throwable)$")
 _MESSAGE_TYPES = frozenset({"String", "CharSequence", "Object", "Supplier"})
-_MESSAGE_PARAM = re.compile(r"^(?i:msg|message|fmt|format|text|pattern|template|str|s|m|line|what)$|[a-z](Message|Msg|Format|Text)$")
-_LOGGING_METHOD = re.compile(r"(?i)log|debug|info|warn|error|trace|fatal|audit")
+# parameter names that say "this is the message" (not `s`, `text` or `msgText`: those are usually values logged)
+_MESSAGE_PARAM = re.compile(r"^(?:msg|message|fmt|format|pattern|template|logMessage|messagePattern|formatString)$", re.I)
+# a method named for logging: `log`, `logInfo`, `debug_`, `auditEvent`, `writeLog`, `traceDebug` (not `login`)
+_LOGGING_METHOD = re.compile(
+    r"^(?:log|debug|info|warn|warning|error|trace|fatal|severe|audit)(?:[A-Z_0-9]|$)"
+    r"|(?:Log|Debug|Info|Warn|Warning|Error|Trace|Fatal|Audit)$"
+)
 
 
 @dataclass(slots=True)
@@ -242,8 +247,11 @@ class JavaExtractor:
                 continue
             index = names[text_of(operand)]
             name, type_text, spread = params[index]
-            if spread or simple_type_name(type_text) not in _MESSAGE_TYPES:
+            simple = simple_type_name(type_text)
+            if spread or simple not in _MESSAGE_TYPES:
                 continue
+            if simple == "Object" and not _MESSAGE_PARAM.search(name):
+                continue  # `logResponse(Logger log, Object response)`: a value, not a message
             if passes_args or _MESSAGE_PARAM.search(name) or _LOGGING_METHOD.search(method_name):
                 message_param = index
                 param_name = name
