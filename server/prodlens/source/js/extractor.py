@@ -334,7 +334,7 @@ class _FileState:
                 out.append(parent)
         return out
 
-    def _member_calls(self, name: str) -> list[tuple[tree_sitter.Node]]:
+    def _member_calls(self, name: str) -> list[tree_sitter.Node]:
         if name.encode() not in self.source:
             return []
         pattern = re.compile(rb"\.\s*" + re.escape(name.encode()) + rb"\s*\(")
@@ -435,7 +435,7 @@ class _FileState:
                        logger: str | None, level_param: int | None = None) -> bool:
         if scope is None or scope.name is None or not message.params or not self.context.config.detect_wrappers:
             return False
-        param = _message_param(message)
+        param = _message_param(message, scope.name)
         if param is None:
             return False
         message_param = 0 if param == "arguments" else scope.params.get(param)
@@ -496,46 +496,49 @@ class _FileState:
                 if key in done:
                     continue
                 done.add(key)
-                for call, receiver in self._wrapper_calls(wrapper):
+                for call in self._wrapper_calls(wrapper):
                     self.wrapper_call(call, wrapper)
             pending = self.result.wrappers[before:]
 
-    def _wrapper_calls(self, wrapper: WrapperDef) -> list[tuple[tree_sitter.Node, tree_sitter.Node | None]]:
+    def _wrapper_calls(self, wrapper: WrapperDef) -> list[tree_sitter.Node]:
+        """Call sites of a wrapper in this file. A wrapper from another file is called only through a name
+        this file binds by `require`/`import` of that file (or as `this.method(...)` for methods); a wrapper of
+        this file by its name; a configured one (no path) by its name anywhere."""
         name = wrapper.name.rsplit(".", 1)[-1]
-        out: list[tuple[tree_sitter.Node, tree_sitter.Node | None]] = []
+        out: list[tree_sitter.Node] = []
         if wrapper.path and wrapper.path != self.path:
             # other files: only through a binding that resolves to the wrapper's file
             for local, binding in self.bindings.modules.items():
                 if self.bindings.resolves_to(local, self.path, wrapper.path) is None:
                     continue
-                if binding.how == "module" and (wrapper.name == _stem(wrapper.path) or wrapper.method is False and binding.how == "module" and False):
-                    out.extend((c, None) for c in self._plain_calls(local))
+                if binding.how == "module" and not wrapper.method and wrapper.name == _stem(wrapper.path):
+                    out.extend(self._plain_calls(local))  # the module's default export
                 elif binding.how == f"named:{name}":
-                    out.extend((c, None) for c in self._plain_calls(local))
+                    out.extend(self._plain_calls(local))
                 if binding.how in ("module", "namespace", "holder"):
                     for call in self._member_calls(name):
                         obj = call.child_by_field_name("function").child_by_field_name("object")
                         if _text(obj) in (local, f"{local}.default"):
-                            out.append((call, obj))
+                            out.append(call)
             if wrapper.method:
                 for call in self._member_calls(name):
                     obj = call.child_by_field_name("function").child_by_field_name("object")
                     if obj is not None and obj.type == "this":
-                        out.append((call, obj))
+                        out.append(call)
             return out
         if wrapper.method:
             for call in self._member_calls(name):
                 obj = call.child_by_field_name("function").child_by_field_name("object")
                 if wrapper.path == "" or (obj is not None and obj.type in ("this", "super")):
-                    out.append((call, obj))
+                    out.append(call)
                 elif obj is not None and obj.type == "identifier" and name not in LEVEL_METHODS:
-                    out.append((call, obj))
+                    out.append(call)
             if wrapper.path == "":
-                out.extend((c, None) for c in self._plain_calls(name))
+                out.extend(self._plain_calls(name))
             return out
-        out.extend((c, None) for c in self._plain_calls(name))
+        out.extend(self._plain_calls(name))
         if wrapper.path == "":
-            out.extend((c, None) for c in self._member_calls(name))
+            out.extend(self._member_calls(name))
         return out
 
     def wrapper_call(self, call: tree_sitter.Node, wrapper: WrapperDef) -> None:
@@ -595,13 +598,22 @@ def _style(framework: str) -> str:
     return "util-noappend"
 
 
-def _message_param(message: Message) -> str | None:
-    for name in message.params:
+_LOGGING_NAME_RE = re.compile(r"log|debug|info|warn|error|trace|fatal|critical|notice|verbose|audit", re.I)
+
+
+def _message_param(message: Message, function_name: str) -> str | None:
+    """The parameter carrying a wrapper's message, or None when the function is not a wrapper (same rules as
+    Python: a message-named parameter, forwarded arguments, or a whole-message parameter of a function named
+    like a logging function; errors logged as the message are values, not messages)."""
+    params = [p for p in message.params if not _ERROR_NAMES.match(p)]
+    if not params:
+        return None
+    for name in params:
         if name.lower() in _MESSAGE_PARAM_NAMES:
             return name
     whole = len(message.parts) == 1 and isinstance(message.parts[0], Hole)
-    if whole or message.forwards:
-        return message.params[-1]
+    if message.forwards or (whole and _LOGGING_NAME_RE.search(function_name)):
+        return params[-1]
     return None
 
 

@@ -200,23 +200,28 @@ def _confidence(template: Template, partial: bool) -> Confidence:
     return Confidence.PARTIAL if partial else Confidence.FULL
 
 
-def _message_param(built: Built, forwards_args: bool) -> str | None:
+_ERROR_PARAM_RE = re.compile(r"^(?:e|err|error|ex|exc|exception|cause)$", re.I)
+_LOGGING_NAME_RE = re.compile(r"log|debug|info|warn|error|trace|fatal|critical|notice|verbose|audit", re.I)
+
+
+def _message_param(built: Built, forwards_args: bool, function_name: str) -> str | None:
     """The parameter that carries a wrapper's message, or None when the function is not a wrapper.
 
-    A parameter that is the whole message is one (`def _log(self, msg): log.info(msg)`); one that is only a
-    piece of it is one when it is named like a message or the function also forwards its `*args`
-    (`"[audit] " + fmt, *a`): `log.info("processing " + name)` inside `def process(name)` is an ordinary
-    statement with a value in it."""
-    if not built.params:
+    A parameter named like a message (`msg`, `message`, `fmt`) that flows into the message makes a wrapper,
+    and so does any parameter when the function also forwards its `*args` (`"[audit] " + fmt, *a`). A
+    parameter that is the whole message makes one only when the function is named like a logging function
+    (`_log_info(self, stmt)`): `log.debug(doc_string)` inside `include_doc_string(doc_string)` logs a value,
+    and its callers are not log statements. Errors passed as the message are values too."""
+    params = [p for p in built.params if not _ERROR_PARAM_RE.match(p)]
+    if not params:
         return None
-    for name in built.params:
+    for name in params:
         if name.lower() in _MESSAGE_PARAM_NAMES:
             return name
     whole = len(built.parts) == 1 and isinstance(built.parts[0], Hole)
-    if whole or forwards_args:
-        return built.params[-1]
+    if forwards_args or (whole and _LOGGING_NAME_RE.search(function_name)):
+        return params[-1]
     return None
-
 
 class _FileState:
     """Everything extraction of one file accumulates."""
@@ -296,7 +301,7 @@ class _FileState:
         args_param = None
         if scope is not None and scope.varargs is not None and _forwards(rest, scope.varargs):
             args_param = scope.params[scope.varargs]
-        message_param = _message_param(built, args_param is not None) if scope is not None else None
+        message_param = _message_param(built, args_param is not None, scope.name) if scope is not None else None
         if scope is not None and message_param is not None and self.context.config.detect_wrappers:
             is_wrapper = True
             level_param = None
@@ -514,7 +519,7 @@ class _FileState:
         if scope is not None and wrapper.args_param is not None and scope.varargs is not None:
             if _forwards(positional[wrapper.args_param:], scope.varargs):
                 args_param = scope.params[scope.varargs]
-        message_param = _message_param(built, args_param is not None) if scope is not None else None
+        message_param = _message_param(built, args_param is not None, scope.name) if scope is not None else None
         if scope is not None and message_param is not None and self.context.config.detect_wrappers:
             is_wrapper = True
             level_param = None
