@@ -121,3 +121,9 @@ def test_multi_line_call_range():
     [s] = statements
     assert s.template.text == "first {} second"
     assert (s.range.start_line, s.range.end_line) == (7, 11)
+
+
+def test_slog_level_offsets():
+    assert only('slog.Log(ctx, slog.LevelError+2, "f")', imports='"log/slog"').level == "error"
+    assert only('slog.Log(ctx, slog.LevelInfo-1, "d")', imports='"log/slog"').level == "debug"
+    assert only('slog.Log(ctx, lvl, "v")', imports='"log/slog"').level is None

@@ -64,3 +64,13 @@ def test_configured_method_with_level_argument():
     statements = extract('package x\nfunc f() { events.Emit("warn", "queue %s full", q) }\n',
                          wrappers=[configured], path="x.go").statements
     assert [(s.template.text, s.level) for s in statements] == [("queue {} full", "warn")]
+
+
+def test_wrapper_named_like_a_logging_method_is_not_matched_on_other_packages():
+    wrapper = WrapperDef(name="Errorf", language="go", path="grpclog/zapgrpc.go", message_param=0, args_param=1,
+                         placeholder_style="printf", level="error", method=True, exported=True)
+    source = ('package x\nimport (\n "fmt"\n "example.com/grpclog"\n)\n'
+              'func f(b *strings.Builder) {\n _ = fmt.Errorf("wrapped %w", err)\n'
+              ' grpclog.Errorf("via the package %d", 1)\n other.Errorf("unknown receiver")\n}\n')
+    statements = extract(source, wrappers=[wrapper], path="x/x.go").statements
+    assert [(s.template.text, s.level) for s in statements] == [("via the package {}", "error")]

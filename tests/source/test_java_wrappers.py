@@ -84,3 +84,18 @@ def test_wrapper_detection_can_be_switched_off():
     result = extract(AUDIT, config=IndexConfig(detect_wrappers=False))
     assert result.wrappers == []
     assert not any(s.wrapper for s in result.statements)
+
+
+def test_wrapper_named_like_a_logging_method_is_trusted_only_unqualified():
+    wrapper = WrapperDef(name="error", language="java", path="src/Base.java", message_param=0, level="error",
+                         method=True, exported=True)
+    statements = extract('class B extends Base { void f(Result result) { result.error("not a log"); '
+                         'error("inherited wrapper"); this.error("this too"); } }',
+                         wrappers=[wrapper], path="src/B.java").statements
+    assert [s.template.text for s in statements] == ["inherited wrapper", "this too"]
+
+
+def test_value_parameters_named_like_text_do_not_make_wrappers():
+    source = AUDIT.replace("    void run(", '    void send(String msgText) { LOG.info("Creating message: " + msgText); }\n'
+                           '    void run(')
+    assert "send" not in [w.name for w in extract(source).wrappers]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import tree_sitter
 
@@ -28,6 +29,8 @@ _LOGGING_FUNC = re.compile(
     r"^(?:[lL]og|[dD]ebug|[iI]nfo|[wW]arn|[wW]arning|[eE]rror|[tT]race|[fF]atal|[aA]udit|[pP]rint)(?:[A-Z_0-9fw]|ln|$)"
     r"|(?:Log|Logf|Debug|Info|Warn|Warning|Error|Trace|Fatal|Audit)$"
 )
+# the method names calls.scm treats as logging calls (read from it, so the two cannot disagree)
+_LOGGING_METHOD_NAMES = frozenset(re.findall(r'"(\w+)"', Path(__file__).with_name("calls.scm").read_text(encoding="utf-8")))
 _LEVEL_NAMES = {"Trace": "trace", "Debug": "debug", "Info": "info", "Warn": "warn", "Warning": "warn",
                 "Error": "error", "DPanic": "fatal", "Panic": "fatal", "Fatal": "fatal", "Print": None, "Log": None}
 
@@ -86,7 +89,7 @@ class GoExtractor:
                 if site is None or site.start_byte in handled or site.start_byte in seen:
                     continue
                 seen.add(site.start_byte)
-                statement = self._wrapper_site(site, name, known[name], reader, lines)
+                statement = self._wrapper_site(site, name, known[name], reader, lines, facts)
                 if statement is not None:
                     result.statements.append(statement)
         result.statements.sort(key=lambda s: (s.range.start_line, s.range.start_column))
@@ -225,12 +228,15 @@ class GoExtractor:
         wrappers: list[WrapperDef],
         reader: "_MessageReader",
         lines: "_LineColumns",
+        facts: FileFacts,
     ) -> RawStatement | None:
         function = _enclosing_function(node)
         if function is not None:
             fname = function.child_by_field_name("name")
             if fname is not None and text_of(fname) == name:
                 return None  # recursion or delegation inside the wrapper itself
+        if not _plausible_site(node, name, wrappers, facts):
+            return None
         args_node = node.child_by_field_name("arguments")
         if args_node is None:
             return None
@@ -374,12 +380,30 @@ def _level_of(node: tree_sitter.Node) -> str | None:
     text = text_of(node)
     if node.type in _STRING_TYPES:
         return normalize_level(decode_string_literal(text))
+    if node.type == "binary_expression":
+        return _slog_offset_level(node)
     if node.type not in ("selector_expression", "identifier"):
         return None
     last = text.rsplit(".", 1)[-1]
     if "Level" not in last:
         return None
     return normalize_level(last.replace("Level", ""))
+
+
+_SLOG_NUMBERS = {"debug": -4, "info": 0, "warn": 4, "error": 8}
+
+
+def _slog_offset_level(node: tree_sitter.Node) -> str | None:
+    """`slog.LevelError+2`, `slog.LevelInfo-1`: slog levels are integers (Debug -4, Info 0, Warn 4, Error 8)."""
+    left, operator, right = node.child_by_field_name("left"), node.child_by_field_name("operator"), \
+        node.child_by_field_name("right")
+    if left is None or operator is None or right is None or right.type != "int_literal":
+        return None
+    base = _level_of(left)
+    if base not in _SLOG_NUMBERS or operator.type not in ("+", "-"):
+        return None
+    value = _SLOG_NUMBERS[base] + (1 if operator.type == "+" else -1) * int(text_of(right).replace("_", "") or 0)
+    return "error" if value >= 8 else "warn" if value >= 4 else "info" if value >= 0 else "debug"
 
 
 def _is_error_field(node: tree_sitter.Node) -> bool:
@@ -593,6 +617,30 @@ def _concat_operands(node: tree_sitter.Node) -> list[tree_sitter.Node]:
                 continue
         out.append(current)
     return out
+
+
+def _plausible_site(node: tree_sitter.Node, name: str, wrappers: list[WrapperDef], facts: FileFacts) -> bool:
+    """Could `x.Name(...)` call this wrapper? Not when `x` is another imported package (`fmt.Errorf` is not a
+    wrapper named Errorf) or a variable the file declares as something else; and a wrapper named like a logging
+    method (`Infof`) is only trusted on plain calls or through its own package, because on any other receiver
+    the name says nothing."""
+    function = node.child_by_field_name("function")
+    if function is None or function.type != "selector_expression":
+        return True
+    operand = function.child_by_field_name("operand")
+    if operand is None:
+        return False
+    packages = {w.path.rsplit("/", 2)[-2] if w.path.count("/") >= 1 else "" for w in wrappers}
+    if operand.type == "identifier":
+        local = text_of(operand)
+        if local in facts.imports:
+            imported = facts.imports[local].rstrip("/").rsplit("/", 1)[-1]
+            return local in packages or imported in packages or any(w.path == "" for w in wrappers)
+        if local in facts.variables and facts.variables[local] is None:
+            return False
+        if local in packages:
+            return True
+    return name not in _LOGGING_METHOD_NAMES or any(w.path == "" for w in wrappers)
 
 
 def _wrapper_names(wrappers: list[WrapperDef]) -> dict[str, list[WrapperDef]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import tree_sitter
 
@@ -31,6 +32,8 @@ _FLUENT_LEVELS = {"atTrace": "trace", "atDebug": "debug", "atInfo": "info", "atW
 _FACTORY_METHODS = frozenset({"getLogger", "getLog", "getFormatterLogger", "getAnonymousLogger"})
 _THROWABLE_NAMES = re.compile(r"^(e|ex|exc|t|th|thr|throwable|exception|cause|err|error|ioe|e\d|ex\d|\w*(Exception|Error|Throwable))$")
 _THROWABLE_TYPE = re.compile(r"(Exception|Error|Throwable)$")
+# the method names calls.scm treats as logging calls (read from it, so the two cannot disagree)
+_LOGGING_METHOD_NAMES = frozenset(re.findall(r'"(\w+)"', Path(__file__).with_name("calls.scm").read_text(encoding="utf-8")))
 _MESSAGE_TYPES = frozenset({"String", "CharSequence", "Object", "Supplier"})
 # parameter names that say "this is the message" (not `s`, `text` or `msgText`: those are usually values logged)
 _MESSAGE_PARAM = re.compile(r"^(?:msg|message|fmt|format|pattern|template|logMessage|messagePattern|formatString)$", re.I)
@@ -307,6 +310,10 @@ class JavaExtractor:
             return None
         args = args_node.named_children
         obj = node.child_by_field_name("object")
+        if obj is not None and obj.type not in ("this", "super") and name in _LOGGING_METHOD_NAMES and not any(
+            "." in w.name for w in wrappers
+        ):
+            return None  # `result.error(...)`: a wrapper named like a logging method is trusted only unqualified
         wrapper = None
         for candidate in wrappers:
             qualifier = candidate.name.rsplit(".", 1)[0] if "." in candidate.name else None
