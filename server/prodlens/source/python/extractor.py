@@ -577,6 +577,9 @@ def _splice(wrapper: WrapperDef, parts: list[Part]) -> list[Part]:
 
 class PythonExtractor:
     languages: tuple[str, ...] = (LANGUAGE,)
+    # every receiver the extractor accepts has `log` in its name or its factory's (logging, logger, structlog,
+    # loguru, LOG, self.log, getLogger): files without it (case-insensitive) need no parse
+    prefilter = rb"log"
 
     def extract(
         self, tree: tree_sitter.Tree, source: bytes, path: str, context: ExtractContext
