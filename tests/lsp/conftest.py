@@ -8,6 +8,7 @@ showDocument, progress), `nvim_client` Neovim 0.7's (none of them), so every cap
 from __future__ import annotations
 
 import asyncio
+import shutil
 import sys
 from pathlib import Path
 
@@ -27,11 +28,20 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "init_options(value): initializationOptions sent by the client")
 
 
-@pytest.fixture
-def workspace(tmp_path: Path, request: pytest.FixtureRequest) -> Path:
-    root = tmp_path / "shop"
+@pytest.fixture(scope="session")
+def ingested_service(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample service with its log ingested once by the real `prodlens ingest`; tests get copies."""
+    root = tmp_path_factory.mktemp("template") / "shop"
     root.mkdir()
-    make_service(root, with_store=request.node.get_closest_marker("no_store") is None)
+    make_service(root, with_store=True)
+    return root
+
+
+@pytest.fixture
+def workspace(tmp_path: Path, request: pytest.FixtureRequest, ingested_service: Path) -> Path:
+    root = tmp_path / "shop"
+    with_store = request.node.get_closest_marker("no_store") is None
+    shutil.copytree(ingested_service, root, ignore=None if with_store else shutil.ignore_patterns(".prodlens"))
     return root
 
 
@@ -88,16 +98,24 @@ def open_file(client: LanguageClient, root: Path, rel: str) -> str:
     return document_uri
 
 
-async def lens_titles(client: LanguageClient, document_uri: str) -> dict[int, str]:
-    """Every lens of the document by 0-based line, resolving the ones that come without a title."""
-    lenses = await client.text_document_code_lens_async(
-        types.CodeLensParams(text_document=types.TextDocumentIdentifier(uri=document_uri))
-    )
-    titles = {}
-    for lens in lenses or []:
-        if lens.command is None:
-            lens = await client.code_lens_resolve_async(lens)
-        titles[lens.range.start.line] = lens.command.title if lens.command else None
+async def lens_titles(client: LanguageClient, document_uri: str, settle: bool = True) -> dict[int, str]:
+    """Every lens of the document by 0-based line, resolving the ones that come without a title.
+
+    With `settle`, asks again while any lens still says "counting…" (a slow first store read on a loaded
+    machine); an editor would get there through workspace/codeLens/refresh or its next lens request.
+    """
+    for _ in range(100):
+        lenses = await client.text_document_code_lens_async(
+            types.CodeLensParams(text_document=types.TextDocumentIdentifier(uri=document_uri))
+        )
+        titles = {}
+        for lens in lenses or []:
+            if lens.command is None:
+                lens = await client.code_lens_resolve_async(lens)
+            titles[lens.range.start.line] = lens.command.title if lens.command else None
+        if not settle or not any(t is None or t.startswith("counting…") for t in titles.values()):
+            return titles
+        await asyncio.sleep(0.1)
     return titles
 
 

@@ -8,6 +8,7 @@ turns into a `problem` string the lenses show once, while the cached counts keep
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import time
@@ -54,6 +55,15 @@ class StoreHandle:
         except Exception as exc:  # a store that cannot even open must not take the server down
             raise StoreError(f"cannot open the store: {type(exc).__name__}: {exc}") from None
         return self._store
+
+    def warm(self) -> None:
+        """Import the store's module ahead of the first lens (some pull in heavy libraries on import)."""
+        try:
+            from ..stores.registry import _SCHEMES, store_kind
+
+            importlib.import_module(_SCHEMES[store_kind(self.config.store.url)].split(":")[0])
+        except Exception:  # the real error is reported by `get` when counts are asked for
+            log.debug("warming the store module failed", exc_info=True)
 
     def reset(self) -> None:
         store, self._store = self._store, None

@@ -35,7 +35,7 @@ RESOLVE_WAIT = 2.0  # seconds a codeLens/resolve waits for counts before answeri
 HOVER_WAIT = 2.0  # seconds a hover waits for samples
 SYMBOL_WAIT = 1.0
 WATCH_INTERVAL = 0.5  # store file polling (two stat calls per workspace)
-RETRY_INTERVAL = 5.0  # retry a failing store this often while files are open
+RETRY_INTERVAL = 2.0  # retry a failing store this often while files are open
 REMOTE_REFRESH = 60.0  # remote stores have no file to watch: refetch open documents this often
 SAMPLES = 5
 
@@ -101,6 +101,7 @@ class ProdlensServer(LanguageServer):
         ws = self.workspaces.get(root)
         if ws is None:
             ws = self.workspaces[root] = ProdlensWorkspace(root, self.init_options)
+            ws.store_thread.submit(ws.store.warm)
             ws.store_signature = store_signature(ws.config, root)
         return ws
 
