@@ -72,8 +72,9 @@ class JavaExtractor:
             if root.has_error:
                 result.errors = _count_errors(root)
             return result
-        facts = read_facts(root)
-        result.errors = facts.errors
+        facts = read_facts(root, source)
+        if root.has_error:
+            result.errors = _count_errors(root)
         reader = MessageReader(facts)
         lines = _LineColumns(source)
         handled: set[int] = set()
@@ -196,7 +197,7 @@ class JavaExtractor:
             return None
         else:
             return None
-        var = facts.variables.get(name)
+        var = facts.variable(name)
         if var is not None:
             return ("declared", var) if var.is_logger else None
         if name == "log" and facts.lombok:

@@ -73,17 +73,149 @@ class LoggerVar:
     logger_name: str | None = None
 
 
-@dataclass(slots=True)
 class FileFacts:
-    package: str = ""
-    imports: dict[str, str] = field(default_factory=dict)  # simple name -> qualified name
-    wildcard_imports: list[str] = field(default_factory=list)  # package prefixes of `import x.y.*`
-    variables: dict[str, LoggerVar] = field(default_factory=dict)
-    constants: dict[str, tree_sitter.Node] = field(default_factory=dict)  # static final String fields
-    classes: dict[str, tree_sitter.Node] = field(default_factory=dict)  # simple name -> name node
-    lombok: list[tuple[tree_sitter.Node, LoggerVar]] = field(default_factory=list)  # class node -> `log` field
-    errors: int = 0
-    _file_framework: str | None = None
+    """Facts about one file, looked up lazily and cached per name.
+
+    Only the names candidate calls use are ever resolved (typically one or two receivers and a few constants),
+    so instead of a second query over the whole tree, a byte-level regex finds the places where a name could be
+    declared and the tree confirms each one (`_declaration_of`). Comments and strings that happen to match the
+    regex are rejected by that confirmation.
+    """
+
+    def __init__(self, root: tree_sitter.Node, source: bytes) -> None:
+        self.root = root
+        self.source = source
+        self.package = ""
+        self.imports: dict[str, str] = {}  # simple name -> qualified name
+        self.wildcard_imports: list[str] = []  # package prefixes of `import x.y.*`
+        self._variables: dict[str, LoggerVar | None] = {}  # None: the file does not declare the name
+        self._constants: dict[str, list[int] | tree_sitter.Node] | None = None  # offsets, then the value
+        self._classes: dict[str, tree_sitter.Node] | None = None
+        self._lombok: list[tuple[tree_sitter.Node, LoggerVar]] | None = None
+        self._file_framework: str | None = None
+        self._read_header()
+
+    def _read_header(self) -> None:
+        """Package and imports are top-level children of the tree: no search needed."""
+        for child in self.root.named_children:
+            kind = child.type
+            if kind == "import_declaration":
+                words = (child.text or b"").decode("utf-8", "replace").split()
+                if len(words) < 2 or words[1] == "static":
+                    continue
+                body = "".join(words[1:]).rstrip(";")
+                if body.endswith(".*"):
+                    self.wildcard_imports.append(body[:-2])
+                elif body:
+                    self.imports[body.rsplit(".", 1)[-1]] = body
+            elif kind == "package_declaration":
+                words = (child.text or b"").decode("utf-8", "replace").split()
+                self.package = "".join(w for w in words[1:] if not w.startswith("@")).rstrip(";")
+            elif kind in _CLASS_TYPES:
+                break  # imports come before the first type declaration
+
+    # ----------------------------------------------------------------------------------------------------------
+    def variable(self, name: str) -> LoggerVar | None:
+        """What the file declares `name` as: a logger (with framework and name when known), a non-logger
+        (`LoggerVar(False)`), or None when the file does not declare it (then conventions may apply)."""
+        if name in self._variables:
+            return self._variables[name]
+        found = self._resolve_variable(name)
+        self._variables[name] = found
+        return found
+
+    def _resolve_variable(self, name: str) -> LoggerVar | None:
+        result: LoggerVar | None = None
+        source = self.source
+        word = name.encode()
+        assignments: list[int] = []
+        for start in _word_offsets(source, word):
+            end = start + len(word)
+            after = _AFTER_DECLARED_NAME.match(source, end)
+            if after is None:
+                continue
+            if after.group(1) == b"=" and source[after.end() : after.end() + 1] != b"=":
+                assignments.append(start)
+            # a declaration has a type (word, `>` or `]`) before the name: `Logger LOG`, `Map<K, V> m`, `T[] a`
+            if not _TYPE_BEFORE.search(source, max(0, start - 64), start):
+                continue
+            node = self.root.named_descendant_for_byte_range(start, end)
+            declared = _declaration_of(node) if node is not None else None
+            if declared is None:
+                continue
+            type_node, value = declared
+            var = _classify(self, type_node, value)
+            # the same name declared twice (a field and a local, two methods): a logger declaration wins, because
+            # a logging call on that name is far more likely to mean the logger
+            if result is None or (var.is_logger and (not result.is_logger or result.logger_name is None)):
+                result = var
+        if result is None or (result.is_logger and result.logger_name is None):
+            # `log = LoggerFactory.getLogger(...)` in a constructor, for a field declared without initializer
+            for start in assignments:
+                node = self.root.named_descendant_for_byte_range(start, start + len(word))
+                value = _assigned_factory(node) if node is not None else None
+                if value is not None:
+                    result = from_factory(self, value, result.framework if result else None)
+                    break
+        return result
+
+    def constant(self, name: str) -> tree_sitter.Node | None:
+        """The initializer of a `static final String name = ...` field of this file."""
+        if self._constants is None:
+            self._constants = {}
+            source = self.source
+            for start in _word_offsets(source, b"String"):
+                match = _STRING_DECLARATION.match(source, start + 6)
+                if match is not None:
+                    self._constants.setdefault(match.group(1).decode("ascii", "replace"), [])
+                    self._constants[match.group(1).decode("ascii", "replace")].append(match.start(1))
+        offsets = self._constants.get(name)
+        if not offsets:
+            return None
+        if isinstance(offsets, tree_sitter.Node):
+            return offsets
+        for start in offsets:
+            node = self.root.named_descendant_for_byte_range(start, start + len(name.encode()))
+            value = _static_final_string(node) if node is not None else None
+            if value is not None:
+                self._constants[name] = value
+                return value
+        self._constants[name] = []
+        return None
+
+    @property
+    def classes(self) -> dict[str, tree_sitter.Node]:
+        """Simple name -> name node of each class, interface, enum and record declared in the file."""
+        if self._classes is None:
+            self._classes = {}
+            source = self.source
+            for keyword in (b"class", b"interface", b"enum", b"record"):
+                for start in _word_offsets(source, keyword):
+                    match = _CLASS_NAME.match(source, start + len(keyword))
+                    if match is None:
+                        continue
+                    node = self.root.named_descendant_for_byte_range(match.start(1), match.end(1))
+                    if node is not None and node.type == "identifier" and node.parent is not None \
+                            and node.parent.type in _CLASS_TYPES:
+                        self._classes.setdefault(text_of(node), node)
+        return self._classes
+
+    @property
+    def lombok(self) -> list[tuple[tree_sitter.Node, LoggerVar]]:
+        """Classes annotated with Lombok's logger annotations, with the `log` field each one gets."""
+        if self._lombok is None:
+            self._lombok = []
+            for match in re.finditer(rb"@\s*((?:[\w.]+\.)?(?:Slf4j|XSlf4j|Log4j2?|Log|CommonsLog|JBossLog|Flogger|CustomLog))\b",
+                                     self.source):
+                node = self.root.named_descendant_for_byte_range(match.start(1), match.end(1))
+                while node is not None and node.type not in ("marker_annotation", "annotation"):
+                    node = node.parent if node.type in ("identifier", "scoped_identifier") else None
+                if node is None:
+                    continue
+                name = node.child_by_field_name("name")
+                if name is not None:
+                    _read_lombok(self, name, node.child_by_field_name("arguments"))
+        return self._lombok
 
     # ----------------------------------------------------------------------------------------------------------
     @property
@@ -143,11 +275,111 @@ class FileFacts:
                 return written  # already qualified by a package
             outer = self.resolve_class(head, context)
             return outer + "$" + written.split(".", 1)[1].replace(".", "$")
-        if written in self.classes:
-            return self.class_fqn(self.classes[written]) or self.qualify(written)
         if written in self.imports:
             return self.imports[written]
+        current = context.parent
+        while current is not None:  # the enclosing classes first: no search needed for `Foo.class` inside Foo
+            if current.type in _CLASS_TYPES:
+                name = current.child_by_field_name("name")
+                if name is not None and text_of(name) == written:
+                    return self.class_fqn(name) or self.qualify(written)
+            current = current.parent
+        if written in self.classes:
+            return self.class_fqn(self.classes[written]) or self.qualify(written)
         return self.qualify(written)
+
+
+_AFTER_DECLARED_NAME = re.compile(rb"\s*([=;,):])")
+_TYPE_BEFORE = re.compile(rb"[\w>\]]\s+\Z")
+_STRING_DECLARATION = re.compile(rb"\s+(\w+)\s*=")
+_CLASS_NAME = re.compile(rb"\s+(\w+)")
+_WORD_BYTE = re.compile(rb"[\w$]")
+
+
+def _word_offsets(source: bytes, word: bytes):
+    """Offsets where `word` occurs as a whole identifier. `bytes.find` is far faster than a regex scan that
+    starts with a character class or `\\b`, and names are found far more often than they are declared."""
+    size = len(word)
+    start = source.find(word)
+    while start >= 0:
+        before = source[start - 1 : start] if start else b""
+        after = source[start + size : start + size + 1]
+        if not (before and _WORD_BYTE.match(before)) and not (after and _WORD_BYTE.match(after)):
+            yield start
+        start = source.find(word, start + size)
+
+
+_DECLARATOR_PARENTS = frozenset({"field_declaration", "local_variable_declaration", "constant_declaration"})
+
+
+def _declaration_of(node: tree_sitter.Node) -> tuple[tree_sitter.Node | None, tree_sitter.Node | None] | None:
+    """(type, initializer) when `node` is the name in a declaration; None when it is a use, a comment, ..."""
+    if node.type != "identifier" or node.parent is None:
+        return None
+    parent = node.parent
+    if parent.type == "variable_declarator":
+        name = parent.child_by_field_name("name")
+        if name is None or name.start_byte != node.start_byte:
+            return None
+        holder = parent.parent
+        if holder is None:
+            return None
+        if holder.type in _DECLARATOR_PARENTS or holder.type == "resource":
+            return holder.child_by_field_name("type"), parent.child_by_field_name("value")
+        if holder.type == "spread_parameter":
+            return None
+        return None
+    if parent.type in ("formal_parameter", "catch_formal_parameter", "resource", "enhanced_for_statement"):
+        name = parent.child_by_field_name("name")
+        if name is None or name.start_byte != node.start_byte:
+            return None
+        type_node = parent.child_by_field_name("type")
+        if parent.type == "catch_formal_parameter":
+            type_node = next((c for c in parent.named_children if c.type == "catch_type"), None)
+        value = parent.child_by_field_name("value") if parent.type == "resource" else None
+        return type_node, value
+    return None
+
+
+def _assigned_factory(node: tree_sitter.Node) -> tree_sitter.Node | None:
+    """The factory call in `name = LoggerFactory.getLogger(...)` / `this.name = ...`, when `node` is that name."""
+    if node.type != "identifier" or node.parent is None:
+        return None
+    target = node
+    if node.parent.type == "field_access":
+        field = node.parent.child_by_field_name("field")
+        if field is None or field.start_byte != node.start_byte:
+            return None
+        target = node.parent
+    assignment = target.parent
+    if assignment is None or assignment.type != "assignment_expression":
+        return None
+    left = assignment.child_by_field_name("left")
+    right = assignment.child_by_field_name("right")
+    if left is None or right is None or left.start_byte != target.start_byte or right.type != "method_invocation":
+        return None
+    method = right.child_by_field_name("name")
+    if method is None or text_of(method) not in ("getLogger", "getLog", "getFormatterLogger", "getAnonymousLogger"):
+        return None
+    return right
+
+
+def _static_final_string(node: tree_sitter.Node) -> tree_sitter.Node | None:
+    if node.type != "identifier" or node.parent is None or node.parent.type != "variable_declarator":
+        return None
+    declarator = node.parent
+    field_node = declarator.parent
+    if field_node is None or field_node.type not in ("field_declaration", "constant_declaration"):
+        return None
+    type_node = field_node.child_by_field_name("type")
+    if type_node is None or text_of(type_node) not in ("String", "java.lang.String"):
+        return None
+    if field_node.type == "field_declaration":  # interface constants are implicitly static final
+        modifiers = next((c for c in field_node.children if c.type == "modifiers"), None)
+        words = text_of(modifiers).split() if modifiers is not None else []
+        if "static" not in words or "final" not in words:
+            return None
+    return declarator.child_by_field_name("value")
 
 
 def _framework_of_import(qualified: str) -> str | None:
@@ -157,56 +389,8 @@ def _framework_of_import(qualified: str) -> str | None:
     return None
 
 
-def read_facts(root: tree_sitter.Node) -> FileFacts:
-    facts = FileFacts()
-    declared: list[tuple[str, tree_sitter.Node | None, tree_sitter.Node | None]] = []
-    assigned: list[tuple[str, tree_sitter.Node]] = []
-    lombok: list[tuple[tree_sitter.Node, tree_sitter.Node | None]] = []
-    for _pattern, caps in tree_sitter.QueryCursor(query("declarations.scm")).matches(root):
-        if "decl.name" in caps:
-            type_node = caps.get("decl.type", [None])[0]
-            value = caps.get("decl.value", [None])[0]
-            declared.append((text_of(caps["decl.name"][0]), type_node, value))
-        elif "import" in caps:
-            text = text_of(caps["import"][0])
-            body = text.removeprefix("import").strip().rstrip(";").strip()
-            if body.startswith("static "):
-                continue
-            body = re.sub(r"\s+", "", body)
-            if body.endswith(".*"):
-                facts.wildcard_imports.append(body[:-2])
-            else:
-                facts.imports[body.rsplit(".", 1)[-1]] = body
-        elif "const.name" in caps:
-            modifiers = text_of(caps["const.modifiers"][0])
-            if "final" in modifiers.split() and "static" in modifiers.split():
-                facts.constants[text_of(caps["const.name"][0])] = caps["const.value"][0]
-        elif "class" in caps:
-            node = caps["class"][0]
-            facts.classes.setdefault(text_of(node), node)
-        elif "package" in caps:
-            facts.package = re.sub(r"\s+", "", text_of(caps["package"][0]))
-        elif "assign.name" in caps:
-            assigned.append((text_of(caps["assign.name"][0]), caps["assign.value"][0]))
-        elif "lombok" in caps:
-            lombok.append((caps["lombok"][0], caps.get("lombok.args", [None])[0]))
-        elif "error" in caps:
-            facts.errors += 1
-
-    for name, type_node, value in declared:
-        var = _classify(facts, type_node, value)
-        previous = facts.variables.get(name)
-        # the same name declared twice (a field and a local, two methods): a logger declaration wins, because a
-        # logging call on that name is far more likely to mean the logger
-        if previous is None or (var.is_logger and (not previous.is_logger or previous.logger_name is None)):
-            facts.variables[name] = var
-    for name, value in assigned:
-        previous = facts.variables.get(name)
-        if previous is None or (previous.is_logger and previous.logger_name is None):
-            facts.variables[name] = from_factory(facts, value, previous.framework if previous else None)
-    for annotation, args in lombok:
-        _read_lombok(facts, annotation, args)
-    return facts
+def read_facts(root: tree_sitter.Node, source: bytes) -> FileFacts:
+    return FileFacts(root, source)
 
 
 def _classify(facts: FileFacts, type_node: tree_sitter.Node | None, value: tree_sitter.Node | None) -> LoggerVar:
@@ -290,8 +474,9 @@ def logger_name_of(facts: FileFacts, arg: tree_sitter.Node, depth: int = 0) -> s
             inner = logger_name_of(facts, obj, depth + 1)
             return inner.rsplit(".", 1)[-1].rsplit("$", 1)[-1] if inner else None
         return None
-    if kind == "identifier" and text_of(arg) in facts.constants:
-        return logger_name_of(facts, facts.constants[text_of(arg)], depth + 1)
+    if kind == "identifier":
+        constant = facts.constant(text_of(arg))
+        return logger_name_of(facts, constant, depth + 1) if constant is not None else None
     return None
 
 
@@ -318,4 +503,4 @@ def _read_lombok(facts: FileFacts, annotation: tree_sitter.Node, args: tree_sitt
                 value = pair.child_by_field_name("value")
                 if key is not None and text_of(key) == "topic" and value is not None and value.type == "string_literal":
                     logger_name = decode_string_literal(text_of(value))
-    facts.lombok.append((class_node, LoggerVar(True, framework, logger_name)))
+    facts._lombok.append((class_node, LoggerVar(True, framework, logger_name)))  # noqa: SLF001 (filled while built)

@@ -93,15 +93,16 @@ class MessageReader:
         return out
 
     def _constant(self, name: str, depth: int) -> list[Part] | None:
-        if name not in self.facts.constants:
-            return None
         if name in self._constant_parts:
             return self._constant_parts[name]
         if name in self._resolving:
             return None  # a cycle (only possible in code that does not compile)
+        value = self.facts.constant(name)
+        if value is None:
+            return None
         self._resolving.add(name)
         try:
-            parts = self.parts(self.facts.constants[name], depth + 1)
+            parts = self.parts(value, depth + 1)
         finally:
             self._resolving.discard(name)
         self._constant_parts[name] = parts
@@ -132,7 +133,7 @@ class MessageReader:
         """Could this argument be the message (as opposed to a Marker, Level or Locale before it)?"""
         if _is_stringish(node):
             return True
-        if node.type == "identifier" and text_of(node) in self.facts.constants:
+        if node.type == "identifier" and self.facts.constant(text_of(node)) is not None:
             return True
         if node.type == "method_invocation":
             name = node.child_by_field_name("name")
