@@ -46,9 +46,14 @@ _ERROR_NAMES = re.compile(r"^(?:e|err|error|ex|exc|exception|cause)$")
 
 
 @lru_cache(maxsize=None)
-def _query(language: str, name: str) -> tree_sitter.Query:
-    text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+def _query(language: str, *names: str) -> tree_sitter.Query:
+    text = "\n".join(resources.files(__package__).joinpath(name).read_text(encoding="utf-8") for name in names)
     return tree_sitter.Query(grammar(language), text)
+
+
+def candidates_query(language: str) -> tree_sitter.Query:
+    """calls.scm and bindings.scm as one query: one pass over the tree finds both (their captures differ)."""
+    return _query(language, "calls.scm", "bindings.scm")
 
 
 def calls_query(language: str) -> tree_sitter.Query:
@@ -244,9 +249,13 @@ class _FileState:
 
     # -- bindings --------------------------------------------------------------------------------------------
 
-    def collect_bindings(self) -> None:
-        for _, captures in tree_sitter.QueryCursor(bindings_query(self.language)).matches(self.tree.root_node):
-            if "require" in captures:
+    def run_queries(self) -> None:
+        """One pass of the candidates query; bindings are read first, since calls are judged by them."""
+        self.calls: list[dict[str, list[tree_sitter.Node]]] = []
+        for _, captures in tree_sitter.QueryCursor(candidates_query(self.language)).matches(self.tree.root_node):
+            if "call" in captures:
+                self.calls.append(captures)
+            elif "require" in captures:
                 self.bindings.add_require(captures["require"][0], captures["require.module"][0])
             elif "import" in captures:
                 self.bindings.add_import(captures["import"][0], captures["import.module"][0])
@@ -255,7 +264,7 @@ class _FileState:
     # -- candidates ------------------------------------------------------------------------------------------
 
     def member_calls(self) -> None:
-        for _, captures in tree_sitter.QueryCursor(calls_query(self.language)).matches(self.tree.root_node):
+        for captures in self.calls:
             call = captures["call"][0]
             receiver = captures["call.receiver"][0]
             method = _text(captures["call.method"][0])
@@ -302,7 +311,7 @@ class _FileState:
         for name in names:
             for call in self._plain_calls(name):
                 self.logging_call(call, self.bindings.instances[name], None, _arguments(call.child_by_field_name("arguments")))
-        if "debug" not in self.bindings.instances and self._debug_by_convention():
+        if "debug" not in self.bindings.instances and b"debug" in self.source and self._debug_by_convention():
             info = LoggerInfo("debug", None, receiver="convention")
             for call in self._plain_calls("debug"):
                 self.logging_call(call, info, None, _arguments(call.child_by_field_name("arguments")))
@@ -640,7 +649,7 @@ class JsExtractor:
     def extract(self, tree: tree_sitter.Tree, source: bytes, path: str, context: ExtractContext) -> FileExtraction:
         language = _language_of(tree)
         state = _FileState(tree, source, path, language, context)
-        state.collect_bindings()
+        state.run_queries()
         state.member_calls()
         state.debug_calls()
         state.wrapper_call_sites()

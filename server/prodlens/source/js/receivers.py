@@ -66,10 +66,17 @@ _NOT_LOGGER_VALUE = rb"(?:\[|\{|'|\"|`|\d|null\b|undefined\b|true\b|false\b|new\
 
 @lru_cache(maxsize=512)
 def _literal_binding_re(name: str) -> re.Pattern[bytes]:
-    return re.compile(
-        rb"(?:(?:const|let|var)\s+|^\s*|[;{]\s*)" + re.escape(name.encode()) + rb"\s*(?::[^=\n]*)?=\s*" + _NOT_LOGGER_VALUE,
-        re.M,
-    )
+    # starts with the literal name so the regex engine can skip ahead; the character before is checked after
+    return re.compile(re.escape(name.encode()) + rb"\s*(?::[^=\n]*)?=(?![=>])\s*" + _NOT_LOGGER_VALUE)
+
+
+def bound_to_literal(source: bytes, name: str) -> bool:
+    """Whether the file assigns `name` a literal (`const log = []`): then it is not a logger."""
+    for match in _literal_binding_re(name).finditer(source):
+        before = source[match.start() - 1:match.start()] if match.start() else b""
+        if not before or not (before.isalnum() or before in (b"_", b"$", b".")):
+            return True
+    return False
 
 
 @lru_cache(maxsize=512)
@@ -111,6 +118,7 @@ class Bindings:
     modules: dict[str, ModuleBinding] = field(default_factory=dict)  # local name -> what it was bound from
     instances: dict[str, LoggerInfo] = field(default_factory=dict)  # `debug` / `.logger` -> logger
     libraries: set[str] = field(default_factory=set)  # logging libraries the file brings in
+    literal_names: dict[str, bool] = field(default_factory=dict)  # name -> bound to a literal (memo)
 
     # -- collecting ------------------------------------------------------------------------------------------
 
@@ -317,7 +325,9 @@ class Bindings:
             if name == "console":
                 return LoggerInfo("console", None)
             if conventional_name(name):
-                if _literal_binding_re(name).search(self.source):
+                if name not in self.literal_names:
+                    self.literal_names[name] = bound_to_literal(self.source, name)
+                if self.literal_names[name]:
                     return None
                 return LoggerInfo(self.default_framework, None, receiver="convention")
             return None

@@ -38,9 +38,14 @@ _MESSAGE_PARAM_NAMES = ("msg", "message", "fmt", "format", "text", "event", "s",
 
 
 @lru_cache(maxsize=None)
-def _query(name: str) -> tree_sitter.Query:
-    text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+def _query(*names: str) -> tree_sitter.Query:
+    text = "\n".join(resources.files(__package__).joinpath(name).read_text(encoding="utf-8") for name in names)
     return tree_sitter.Query(grammar(LANGUAGE), text)
+
+
+def candidates_query() -> tree_sitter.Query:
+    """calls.scm and bindings.scm as one query: one pass over the tree finds both (their captures differ)."""
+    return _query("calls.scm", "bindings.scm")
 
 
 def calls_query() -> tree_sitter.Query:
@@ -237,9 +242,14 @@ class _FileState:
 
     # -- logging calls ---------------------------------------------------------------------------------------
 
-    def collect_bindings(self) -> None:
+    def run_queries(self) -> None:
+        """One pass of the candidates query; bindings are read first, since calls are judged by them."""
         root = self.tree.root_node
-        for _, captures in tree_sitter.QueryCursor(bindings_query()).matches(root):
+        self.calls: list[dict[str, list[tree_sitter.Node]]] = []
+        for _, captures in tree_sitter.QueryCursor(candidates_query()).matches(root):
+            if "call" in captures:
+                self.calls.append(captures)
+                continue
             if "import" in captures:
                 self.bindings.add_import(captures["import"][0])
                 continue
@@ -250,8 +260,7 @@ class _FileState:
                 self.bindings.add_assignment(target[0], factory[0], args[0])
 
     def logging_calls(self) -> None:
-        root = self.tree.root_node
-        for _, captures in tree_sitter.QueryCursor(calls_query()).matches(root):
+        for captures in self.calls:
             call = captures["call"][0]
             receiver = captures["call.receiver"][0]
             method = _text(captures["call.method"][0])
@@ -585,7 +594,7 @@ class PythonExtractor:
         self, tree: tree_sitter.Tree, source: bytes, path: str, context: ExtractContext
     ) -> FileExtraction:
         state = _FileState(tree, source, path, context)
-        state.collect_bindings()
+        state.run_queries()
         state.logging_calls()
         state.wrapper_call_sites()
         state.result.statements.sort(key=lambda s: (s.range.start_line, s.range.start_column))

@@ -47,7 +47,17 @@ _NOT_LOGGER_VALUE = rb"(?:\[|\{|\(|'|\"|\d|None\b|True\b|False\b|[rbfRBF]{1,2}['
 
 @lru_cache(maxsize=512)
 def _plain_assignment_re(name: str) -> re.Pattern[bytes]:
-    return re.compile(rb"(?m)^[ \t]*" + re.escape(name.encode()) + rb"[ \t]*(?::[^=\n]*)?=[ \t]*" + _NOT_LOGGER_VALUE)
+    # starts with the literal name so the regex engine can skip ahead; the line start is checked after
+    return re.compile(re.escape(name.encode()) + rb"[ \t]*(?::[^=\n]*)?=(?!=)[ \t]*" + _NOT_LOGGER_VALUE)
+
+
+def bound_to_literal(source: bytes, name: str) -> bool:
+    """Whether the file assigns `name` a literal at the start of a statement (`log = []`)."""
+    for match in _plain_assignment_re(name).finditer(source):
+        line_start = source.rfind(b"\n", 0, match.start()) + 1
+        if not source[line_start:match.start()].strip(b" \t"):
+            return True
+    return False
 
 
 @dataclass(slots=True)
@@ -62,6 +72,7 @@ class Bindings:
     imports_logging: bool = False
     imports_structlog: bool = False
     imports_loguru: bool = False
+    literal_names: dict[str, bool] = field(default_factory=dict)  # name -> bound to a literal (memo)
 
     @property
     def default_framework(self) -> str:
@@ -233,8 +244,11 @@ class Bindings:
             if name in self.structlog_aliases:
                 return None
             if conventional_name(name):
-                if source is not None and _plain_assignment_re(name).search(source):
-                    return None  # the file binds it to a list/string/number: not a logger
+                if source is not None:
+                    if name not in self.literal_names:
+                        self.literal_names[name] = bound_to_literal(source, name)
+                    if self.literal_names[name]:
+                        return None  # the file binds it to a list/string/number: not a logger
                 return LoggerInfo(self.default_framework, None, receiver="convention")
             return None
         if kind == "attribute":
