@@ -17,7 +17,7 @@ import tree_sitter
 from ...model import Confidence, Hole, HoleKind, Part, Range, Template, normalize_level
 from ..extract_types import ExtractContext, FileExtraction, RawStatement, WrapperDef
 from . import formats
-from .facts import CONVENTION, FileFacts, LoggerValue, query, read_facts, text_of
+from .facts import CONVENTION, FileFacts, LoggerValue, declared_names, query, read_facts, text_of
 from .strings import decode_rune_literal, decode_string_literal
 
 _STRING_TYPES = ("interpreted_string_literal", "raw_string_literal")
@@ -62,8 +62,9 @@ class GoExtractor:
             if root.has_error:
                 result.errors = len(tree_sitter.QueryCursor(query("errors.scm")).captures(root).get("error", []))
             return result
-        facts = read_facts(root)
-        result.errors = facts.errors
+        facts = read_facts(root, source)
+        if root.has_error:
+            result.errors = len(tree_sitter.QueryCursor(query("errors.scm")).captures(root).get("error", []))
         reader = _MessageReader(facts)
         lines = _LineColumns(source)
         handled: set[int] = set()
@@ -433,8 +434,10 @@ def _receiver_name(node: tree_sitter.Node) -> str | None:
 def _declared_otherwise(node: tree_sitter.Node, name: str, facts: FileFacts) -> bool:
     """A name the file declares as something else (a non-logger variable, field or an imported package)."""
     if node.type == "selector_expression":
-        return name in facts.fields and facts.fields[name] is None
-    return (name in facts.variables and facts.variables[name] is None) or name in facts.imports
+        declared, value = facts.field(name)
+        return declared and value is None
+    declared, value = facts.variable(name)
+    return (declared and value is None) or name in facts.imports
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -594,7 +597,7 @@ def _parameters(function: tree_sitter.Node) -> list[tuple[str, str, bool]]:
             continue
         type_node = decl.child_by_field_name("type")
         type_text = text_of(type_node) if type_node is not None else ""
-        for child in decl.children_by_field_name("name"):
+        for child in declared_names(decl):
             out.append((text_of(child), type_text, decl.type == "variadic_parameter_declaration"))
     return out
 
@@ -636,7 +639,8 @@ def _plausible_site(node: tree_sitter.Node, name: str, wrappers: list[WrapperDef
         if local in facts.imports:
             imported = facts.imports[local].rstrip("/").rsplit("/", 1)[-1]
             return local in packages or imported in packages or any(w.path == "" for w in wrappers)
-        if local in facts.variables and facts.variables[local] is None:
+        declared, value = facts.variable(local)
+        if declared and value is None:
             return False
         if local in packages:
             return True

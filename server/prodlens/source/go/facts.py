@@ -7,7 +7,7 @@ A receiver is a logger when these facts say so; a name the file says nothing abo
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -76,18 +76,176 @@ class LoggerValue:
     with_error: bool = False  # logrus WithError(...) in the chain
 
 
-@dataclass(slots=True)
 class FileFacts:
-    imports: dict[str, str] = field(default_factory=dict)  # local name -> import path
-    variables: dict[str, LoggerValue | None] = field(default_factory=dict)  # None: declared, not a logger
-    fields: dict[str, LoggerValue | None] = field(default_factory=dict)  # struct fields, reached as `x.name`
-    constants: dict[str, tree_sitter.Node] = field(default_factory=dict)
-    errors: int = 0
+    """Facts about one Go file. Imports, constants and struct fields are top-level declarations (read from the
+    root's children, no search); variables and parameters are looked up per name, only for the names candidate
+    calls use: a byte search for the name, confirmed by the tree (so comments and strings never count)."""
+
+    def __init__(self, root: tree_sitter.Node, source: bytes) -> None:
+        self.root = root
+        self.source = source
+        self.imports: dict[str, str] = {}  # local name -> import path
+        self.constants: dict[str, tree_sitter.Node] = {}
+        self._field_types: dict[str, str] = {}  # struct field name -> type text (top-level struct types)
+        self._variables: dict[str, tuple[bool, LoggerValue | None]] = {}
+        self._fields: dict[str, tuple[bool, LoggerValue | None]] = {}
+        self._resolving: set[str] = set()
+        self._read_top_level()
+
+    def _read_top_level(self) -> None:
+        for child in self.root.named_children:
+            kind = child.type
+            if kind == "import_declaration":
+                for spec in _specs(child, "import_spec"):
+                    path_node = spec.child_by_field_name("path")
+                    if path_node is None:
+                        continue
+                    path = decode_string_literal(text_of(path_node))
+                    alias = spec.child_by_field_name("name")
+                    local = text_of(alias) if alias is not None else _default_name(path)
+                    if local not in ("_", "."):
+                        self.imports[local] = path
+            elif kind == "const_declaration":
+                for spec in _specs(child, "const_spec"):
+                    value = spec.child_by_field_name("value")
+                    values = value.named_children if value is not None else []
+                    for index, name in enumerate(declared_names(spec)):
+                        if index < len(values):
+                            self.constants[text_of(name)] = values[index]
+            elif kind == "type_declaration":
+                for spec in child.named_children:
+                    struct = spec.child_by_field_name("type") if spec.type == "type_spec" else None
+                    if struct is None or struct.type != "struct_type":
+                        continue
+                    for fields in struct.named_children:
+                        for field_node in fields.named_children if fields.type == "field_declaration_list" else []:
+                            type_node = field_node.child_by_field_name("type")
+                            for name in declared_names(field_node):
+                                self._field_types[text_of(name)] = text_of(type_node) if type_node is not None else ""
 
     def package_framework(self, local: str) -> str | None:
         path = self.imports.get(local)
         return PACKAGES.get(path) if path is not None else None
 
+    # ----------------------------------------------------------------------------------------------------------
+    def variable(self, name: str) -> tuple[bool, LoggerValue | None]:
+        """(declared in this file, the logger it is or None). Undeclared names may still be loggers by
+        convention; declared non-loggers never are."""
+        if name not in self._variables:
+            if name in self._resolving:
+                return False, None
+            self._resolving.add(name)
+            try:
+                self._variables[name] = self._resolve_variable(name)
+            finally:
+                self._resolving.discard(name)
+        return self._variables[name]
+
+    def field(self, name: str) -> tuple[bool, LoggerValue | None]:
+        """The same for a struct field reached as `x.name`."""
+        if name not in self._fields:
+            key = "." + name
+            if key in self._resolving:
+                return False, None
+            self._resolving.add(key)
+            try:
+                self._fields[name] = self._resolve_field(name)
+            finally:
+                self._resolving.discard(key)
+        return self._fields[name]
+
+    def _resolve_variable(self, name: str) -> tuple[bool, LoggerValue | None]:
+        declared = False
+        found: LoggerValue | None = None
+        for start in _word_offsets(self.source, name.encode()):
+            node = self.root.named_descendant_for_byte_range(start, start + len(name.encode()))
+            if node is None or node.type != "identifier" or node.parent is None:
+                continue
+            is_declaration, value = self._declared_at(node)
+            declared = declared or is_declaration
+            if value is not None and (found is None or found.kind is None):
+                found = value
+        return declared or found is not None, found
+
+    def _declared_at(self, node: tree_sitter.Node) -> tuple[bool, LoggerValue | None]:
+        """Is this occurrence of a name a declaration (or an assignment of a logger), and of what?"""
+        parent = node.parent
+        kind = parent.type
+        if kind in ("parameter_declaration", "variadic_parameter_declaration"):
+            if not any(n.start_byte == node.start_byte for n in declared_names(parent)):
+                return False, None
+            type_node = parent.child_by_field_name("type")
+            return True, self.type_kind(text_of(type_node)) if type_node is not None else None
+        if kind == "var_spec":
+            names = declared_names(parent)
+            index = next((i for i, n in enumerate(names) if n.start_byte == node.start_byte), None)
+            if index is None:
+                return False, None
+            type_node = parent.child_by_field_name("type")
+            if type_node is not None:
+                return True, self.type_kind(text_of(type_node))
+            value_list = parent.child_by_field_name("value")
+            value = _value_at(value_list, index, len(names))
+            return self._declared_value(value)
+        if kind == "expression_list" and parent.parent is not None:
+            statement = parent.parent
+            if statement.type not in ("short_var_declaration", "assignment_statement"):
+                return False, None
+            left = statement.child_by_field_name("left")
+            if left is None or left.start_byte != parent.start_byte:
+                return False, None
+            items = left.named_children
+            index = next((i for i, n in enumerate(items) if n.start_byte == node.start_byte), None)
+            if index is None:
+                return False, None
+            value = _value_at(statement.child_by_field_name("right"), index, len(items))
+            if statement.type == "assignment_statement":
+                logger = self.evaluate(value) if value is not None else None
+                return logger is not None, logger
+            return self._declared_value(value)
+        return False, None
+
+    def _declared_value(self, value: tree_sitter.Node | None) -> tuple[bool, LoggerValue | None]:
+        """A declaration from a value: a logger when the value builds one; declared-not-a-logger only when the
+        value plainly is something else (a literal, `make(...)`, a composite literal); unknown otherwise, so
+        `logger := newLogger()` can still be a logger by convention."""
+        if value is None:
+            return False, None
+        logger = self.evaluate(value)
+        if logger is not None:
+            return True, logger
+        if value.type in _PLAIN_VALUES or (value.type == "call_expression" and _callee(value) in ("make", "new")):
+            return True, None
+        return False, None
+
+    def _resolve_field(self, name: str) -> tuple[bool, LoggerValue | None]:
+        if name in self._field_types:
+            value = self.type_kind(self._field_types[name])
+            if value is not None:
+                return True, value
+        declared = name in self._field_types
+        for start in _word_offsets(self.source, name.encode()):
+            node = self.root.named_descendant_for_byte_range(start, start + len(name.encode()))
+            if node is None or node.type != "field_identifier" or node.parent is None:
+                continue
+            selector = node.parent
+            if selector.type != "selector_expression" or selector.parent is None:
+                continue
+            items = selector.parent
+            statement = items.parent
+            if items.type != "expression_list" or statement is None or statement.type != "assignment_statement":
+                continue
+            left = statement.child_by_field_name("left")
+            if left is None or left.start_byte != items.start_byte:
+                continue
+            index = next((i for i, n in enumerate(items.named_children) if n.start_byte == selector.start_byte), 0)
+            value = _value_at(statement.child_by_field_name("right"), index, len(items.named_children))
+            logger = self.evaluate(value) if value is not None else None
+            if logger is not None:
+                return True, logger
+        return declared, None
+
+    # ----------------------------------------------------------------------------------------------------------
     def evaluate(self, node: tree_sitter.Node, depth: int = 0) -> LoggerValue | None:
         """Is this expression a logger (or the logging package used as one)? Declared facts only."""
         if depth > 24:
@@ -95,23 +253,23 @@ class FileFacts:
         kind = node.type
         if kind == "identifier":
             name = text_of(node)
-            if name in self.variables:
-                return self.variables[name]
+            declared, value = self.variable(name)
+            if declared:
+                return value
             framework = self.package_framework(name)
             if framework is not None and framework in _PACKAGE_LEVEL_KIND:
                 return LoggerValue(_PACKAGE_LEVEL_KIND[framework], framework)
             return None
         if kind == "selector_expression":
             field_node = node.child_by_field_name("field")
-            if field_node is not None and text_of(field_node) in self.fields:
-                return self.fields[text_of(field_node)]
-            operand = node.child_by_field_name("operand")
-            if operand is not None and operand.type == "identifier" and field_node is not None:
-                # pkg.Logger: a package-level logger variable of an imported package is unknown here
+            if field_node is None:
                 return None
-            return None
+            declared, value = self.field(text_of(field_node))
+            return value if declared else None
         if kind == "parenthesized_expression" and node.named_children:
             return self.evaluate(node.named_children[0], depth + 1)
+        if kind == "unary_expression" and node.named_children:  # &logger
+            return self.evaluate(node.named_children[-1], depth + 1)
         if kind == "call_expression":
             function = node.child_by_field_name("function")
             if function is None or function.type != "selector_expression":
@@ -121,15 +279,17 @@ class FileFacts:
             if operand is None or method_node is None:
                 return None
             method = text_of(method_node)
-            if operand.type == "identifier":
+            if operand.type == "identifier" and text_of(operand) in self.imports \
+                    and not self.variable(text_of(operand))[0]:
                 framework = self.package_framework(text_of(operand))
-                if framework is not None and text_of(operand) not in self.variables:
-                    if framework == "zap" and method == "Must":
-                        args = node.child_by_field_name("arguments")
-                        inner = args.named_children[0] if args is not None and args.named_children else None
-                        return (self.evaluate(inner, depth + 1) if inner is not None else None) or LoggerValue("zap", "zap")
-                    made = _CONSTRUCTORS.get(framework, {}).get(method)
-                    return LoggerValue(made, framework, None, method == "WithError") if made else None
+                if framework is None:
+                    return None
+                if framework == "zap" and method == "Must":
+                    args = node.child_by_field_name("arguments")
+                    inner = args.named_children[0] if args is not None and args.named_children else None
+                    return (self.evaluate(inner, depth + 1) if inner is not None else None) or LoggerValue("zap", "zap")
+                made = _CONSTRUCTORS.get(framework, {}).get(method)
+                return LoggerValue(made, framework, None, method == "WithError") if made else None
             base = self.evaluate(operand, depth + 1)
             if base is None:
                 return None
@@ -160,49 +320,57 @@ class FileFacts:
         return LoggerValue(kind, framework) if kind else None
 
 
-def read_facts(root: tree_sitter.Node) -> FileFacts:
-    facts = FileFacts()
-    typed: list[tuple[str, str, bool]] = []
-    assigned: list[tuple[tree_sitter.Node, tree_sitter.Node]] = []
-    for _pattern, caps in tree_sitter.QueryCursor(query("declarations.scm")).matches(root):
-        if "import.path" in caps:
-            path = decode_string_literal(text_of(caps["import.path"][0]))
-            alias = caps.get("import.name", [None])[0]
-            local = text_of(alias) if alias is not None else _default_name(path)
-            if local not in ("_", "."):
-                facts.imports[local] = path
-        elif "decl.name" in caps:
-            typed.append((text_of(caps["decl.name"][0]), text_of(caps["decl.type"][0]), False))
-        elif "field.name" in caps:
-            typed.append((text_of(caps["field.name"][0]), text_of(caps["field.type"][0]), True))
-        elif "assign.left" in caps:
-            assigned.append((caps["assign.left"][0], caps["assign.value"][0]))
-        elif "const.name" in caps:
-            facts.constants[text_of(caps["const.name"][0])] = caps["const.value"][0]
-        elif "error" in caps:
-            facts.errors += 1
-    for name, type_text, is_field in typed:
-        value = facts.type_kind(type_text)
-        target = facts.fields if is_field else facts.variables
-        if value is not None or name not in target:
-            target[name] = value
-    # constructors may build on each other (`logger := zap.NewExample(); sugar := logger.Sugar()`): two passes
-    for _round in range(2):
-        for left, value_node in assigned:
-            first = left.named_children[0] if left.type == "expression_list" and left.named_children else left
-            target = facts.variables
-            if first.type == "selector_expression":
-                field_node = first.child_by_field_name("field")
-                name = text_of(field_node) if field_node is not None else ""
-                target = facts.fields
-            else:
-                name = text_of(first)
-            if not name or name == "_":
-                continue
-            value = facts.evaluate(value_node)
-            if value is not None:
-                target[name] = value
-    return facts
+_PLAIN_VALUES = frozenset({"interpreted_string_literal", "raw_string_literal", "int_literal", "float_literal",
+                           "composite_literal", "true", "false", "nil", "func_literal", "rune_literal"})
+_WORD_BYTE = re.compile(rb"\w")
+
+
+def _word_offsets(source: bytes, word: bytes):
+    """Offsets where `word` occurs as a whole identifier (`bytes.find` is far faster than a regex scan)."""
+    size = len(word)
+    if not size:
+        return
+    start = source.find(word)
+    while start >= 0:
+        before = source[start - 1 : start] if start else b""
+        after = source[start + size : start + size + 1]
+        if not (before and _WORD_BYTE.match(before)) and not (after and _WORD_BYTE.match(after)):
+            yield start
+        start = source.find(word, start + size)
+
+
+def declared_names(node: tree_sitter.Node) -> list[tree_sitter.Node]:
+    """The names of a spec or declaration (`a, b string`): the field also holds the commas between them."""
+    return [n for n in node.children_by_field_name("name") if n.is_named]
+
+
+def _specs(declaration: tree_sitter.Node, spec_type: str) -> list[tree_sitter.Node]:
+    out = []
+    for child in declaration.named_children:
+        if child.type == spec_type:
+            out.append(child)
+        elif child.type.endswith("_spec_list"):
+            out.extend(c for c in child.named_children if c.type == spec_type)
+    return out
+
+
+def _value_at(values: tree_sitter.Node | None, index: int, names: int) -> tree_sitter.Node | None:
+    """The value assigned to the index-th name: `a, b := x, y`, or `logger, err := zap.NewProduction()`."""
+    if values is None:
+        return None
+    items = values.named_children if values.type == "expression_list" else [values]
+    if len(items) == names:
+        return items[index]
+    return items[0] if index == 0 and items else None
+
+
+def _callee(call: tree_sitter.Node) -> str:
+    function = call.child_by_field_name("function")
+    return text_of(function) if function is not None else ""
+
+
+def read_facts(root: tree_sitter.Node, source: bytes) -> FileFacts:
+    return FileFacts(root, source)
 
 
 def _default_name(path: str) -> str:
