@@ -452,7 +452,14 @@ class ProdlensServer(LanguageServer):
         except Exception:
             log.debug("showDocument failed", exc_info=True)
 
+    async def indexed(self, ws: ProdlensWorkspace) -> None:
+        """Production → source needs the whole workspace: wait for the background index (a worker thread)."""
+        task = self.index_tasks.get(ws.root)
+        if task is not None and not task.done():
+            await asyncio.shield(task)
+
     async def matcher_for(self, ws: ProdlensWorkspace):
+        await self.indexed(ws)
         matcher = ws.cached_matcher()
         if matcher is None:
             version = ws.index_version
@@ -538,6 +545,7 @@ class ProdlensServer(LanguageServer):
         needle = query.strip().lower()
         chosen: list[tuple[ProdlensWorkspace, LogStatement]] = []
         for ws in self.workspaces.values():
+            await self.indexed(ws)
             matched_keys: list[str] = []
             if len(needle) >= 8:
                 matched_keys = await self._keys_for_line(ws, query)
