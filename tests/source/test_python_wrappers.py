@@ -144,3 +144,22 @@ def test_configured_logging_method():
     result = extract('audit("user %s did it", user)\nsomething.audit("via attribute")\n', wrappers=[audit])
     assert [(s.template.text, s.level) for s in result.statements] == [
         ("user %s did it", "warn"), ("via attribute", "warn")]
+
+
+def test_function_wrapper_from_another_module_needs_an_import():
+    definer = extract('''
+        import logging
+        log = logging.getLogger(__name__)
+        def log_debug(msg, *args):
+            log.debug("[dbg] " + msg, *args)
+    ''', path="pkg/util.py", module="pkg.util")
+    caller = extract('''
+        from pkg.util import log_debug
+        from . import util
+        log_debug("imported %s", x)
+        util.log_debug("through the module")
+        other.log_debug("some other object")
+    ''', path="pkg/app.py", module="pkg.app", wrappers=definer.wrappers)
+    assert [s.template.text for s in caller.statements] == ["[dbg] imported {}", "[dbg] through the module"]
+    unrelated = extract('log_debug("not imported here")\n', path="other/app.py", wrappers=definer.wrappers)
+    assert unrelated.statements == []

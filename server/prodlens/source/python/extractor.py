@@ -465,10 +465,21 @@ class _FileState:
                 if wrapper.name.rsplit(".", 1)[-1] not in STANDARD_METHODS and wrapper.path != self.path:
                     return wrapper
                 continue
-            if receiver is None or wrapper.path == "":
-                return wrapper
-            if receiver.type == "identifier" and wrapper.path != self.path:
-                return wrapper  # module.function(...)
+            if wrapper.path == "":
+                return wrapper  # configured: by name
+            if wrapper.path == self.path:
+                if receiver is None:
+                    return wrapper
+                continue
+            # another file's function: called through what this file imports from that module
+            if receiver is None:
+                origin = self.bindings.imported.get(_text(call.child_by_field_name("function")))
+                if origin is not None and _module_matches(origin.rsplit(".", 1)[0], wrapper.path):
+                    return wrapper
+            elif receiver.type == "identifier":
+                origin = self.bindings.imported.get(_text(receiver))
+                if origin is not None and _module_matches(origin, wrapper.path):
+                    return wrapper  # module.function(...)
         return None
 
     def _distance(self, wrapper: WrapperDef) -> tuple[int, str]:
@@ -566,6 +577,19 @@ class _FileState:
             return
         captures = tree_sitter.QueryCursor(errors_query()).captures(root)
         self.result.errors = sum(len(nodes) for nodes in captures.values()) or 1
+
+
+def _module_matches(module: str, path: str) -> bool:
+    """Whether an imported dotted module (`pkg.util`, `.util`, `..log`) can be the file `path`: compared by
+    its trailing components, since relative imports and install roots hide the rest."""
+    parts = [p for p in module.split(".") if p]
+    if not parts:
+        return False
+    stem = path[:-3] if path.endswith(".py") else path
+    if stem.endswith("/__init__"):
+        stem = stem[: -len("/__init__")]
+    file_parts = stem.split("/")
+    return file_parts[-len(parts):] == parts if len(parts) <= len(file_parts) else parts[-len(file_parts):] == file_parts
 
 
 def _splice(wrapper: WrapperDef, parts: list[Part]) -> list[Part]:

@@ -73,6 +73,7 @@ class Bindings:
     imports_structlog: bool = False
     imports_loguru: bool = False
     literal_names: dict[str, bool] = field(default_factory=dict)  # name -> bound to a literal (memo)
+    imported: dict[str, str] = field(default_factory=dict)  # local name -> dotted module it came from / is
 
     @property
     def default_framework(self) -> str:
@@ -94,6 +95,7 @@ class Bindings:
                     alias = _text(child.child_by_field_name("alias"))
                 else:
                     continue
+                self.imported[alias] = module if child.type == "aliased_import" else alias
                 self._note_module(module, alias)
             return
         module_node = node.child_by_field_name("module_name")
@@ -104,6 +106,7 @@ class Bindings:
                 alias = _text(child.child_by_field_name("alias"))
             else:
                 name = alias = _text(child)
+            self.imported[alias] = f"{module}.{name}"
             self._note_from(module, name, alias)
 
     def _note_module(self, module: str, alias: str) -> None:
