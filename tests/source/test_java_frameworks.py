@@ -177,3 +177,13 @@ def test_columns_count_characters_not_bytes():
     line = ('String é = "é"; LOG.info("x");')
     assert s.range.start_column == line.index("LOG")  # two é before it: 2 bytes each, 1 character each
     assert s.range.end_column == len(line) - 1
+
+
+def test_message_suppliers_are_read_through_the_lambda():
+    s = only('LOG.debug(() -> "lazy " + n);', header="import org.apache.logging.log4j.Logger;\n",
+             fields="    private static final Logger LOG = org.apache.logging.log4j.LogManager.getLogger();\n")
+    assert (s.framework, s.template.text) == ("log4j2", "lazy {}")
+    header = "import java.util.logging.Level;\nimport java.util.logging.Logger;\n"
+    fields = '    static final Logger LOGGER = Logger.getLogger(Shop.class.getName());\n'
+    j = only('LOGGER.log(Level.FINE, () -> "supplied " + s);', header=header, fields=fields)
+    assert (j.level, j.logger, j.template.text) == ("debug", "org.example.Shop", "supplied {}")

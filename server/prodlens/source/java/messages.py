@@ -56,13 +56,17 @@ class MessageReader:
             # `Outer.CONSTANT` / `this.CONSTANT` of this file
             field = node.child_by_field_name("field")
             obj = node.child_by_field_name("object")
-            if field is not None and obj is not None and (
+            if field is not None and obj is not None and self.facts.constant(text_of(field)) is not None and (
                 obj.type == "this" or text_of(obj) in self.facts.classes
             ):
                 constant = self._constant(text_of(field), depth)
                 if constant is not None:
                     return constant
             return [_hole(node)]
+        if kind == "lambda_expression":
+            # a message Supplier (`LOG.debug(() -> "x " + y)`, JUL `fine(() -> ...)`): its expression body
+            body = node.child_by_field_name("body")
+            return self.parts(body, depth + 1) if body is not None and body.type != "block" else [_hole(node)]
         if kind == "method_invocation":
             formatted = self._format_call(node, depth)
             return formatted if formatted is not None else [_hole(node)]
@@ -138,6 +142,9 @@ class MessageReader:
         if node.type == "method_invocation":
             name = node.child_by_field_name("name")
             return name is not None and text_of(name) in ("format", "formatted", "toString", "valueOf")
+        if node.type == "lambda_expression":
+            body = node.child_by_field_name("body")
+            return body is not None and _is_stringish(body)
         return False
 
 
