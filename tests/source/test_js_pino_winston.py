@@ -92,3 +92,22 @@ def test_this_logger_member():
         }
     '''))
     assert lines[5].receiver == "declared" and lines[5].framework == "pino"
+
+
+def test_logger_of_unknown_make():
+    # the file does not say what `log` is: an object first is a merging object (pino style), otherwise the
+    # arguments are formatted like util.format (proc-log, npmlog, console-like loggers)
+    lines = by_line(extract('''
+        const { log } = require('proc-log');
+        class Builder {
+          run() {
+            log.verbose('tarball', 'done parsing', n);
+            log.warn({ code }, 'obj first');
+            this.log.info('this.log outside a Fastify file');
+          }
+        }
+    '''))
+    assert (lines[5].framework, lines[5].receiver, lines[5].level) == ("unknown", "convention", "debug")
+    assert lines[5].template.text == "tarball done parsing {}"
+    assert lines[6].template.text == "obj first"
+    assert lines[7].framework == "unknown"

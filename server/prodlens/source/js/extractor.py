@@ -399,13 +399,15 @@ class _FileState:
         (call sites of wrappers format the way the wrapped call does)."""
         builder = TemplateBuilder(scope.params if scope else None)
         style = style or _style(framework)
-        if style == "object-first" and args and len(args) >= 2:
+        object_first = style in ("object-first", "object-first-append")
+        append = style in ("util", "object-first-append")
+        if object_first and args and len(args) >= 2:
             first, second = args[0], args[1]
             if _is_object(first) or (
                 not isinstance(first, Spread) and not stringish(first) and (isinstance(second, Spread) or stringish(second) or second.type in ("identifier", "member_expression", "call_expression"))
             ):
                 args = args[1:]
-        elif style == "object-first" and len(args) == 1 and _is_object(args[0]):
+        elif object_first and len(args) == 1 and _is_object(args[0]):
             return Message([Hole()], False, [], None)
         if not args:
             return Message([Hole()], False, [], None)
@@ -425,19 +427,18 @@ class _FileState:
                 arg.name == scope.rest or arg.name == "arguments"
             ):
                 forwards = arg.name
-        base_has_holes = any(isinstance(p, Hole) for p in built.parts)
         nargs = _count(rest)
         parts = built.parts
         formatted = False
-        if style in ("util", "util-noappend", "object-first"):
-            if stringish(first) or (first.type in ("identifier", "member_expression", "call_expression") and style == "util"):
-                parts, consumed = apply_util_format(parts, nargs, append_extra=(style == "util"))
-                formatted = consumed > 0
-            elif style == "util":
+        if style != "none":
+            if stringish(first) or (first.type in ("identifier", "member_expression", "call_expression") and append):
+                parts, consumed = apply_util_format(parts, nargs, append_extra=append)
+                formatted = consumed > 0 and any(isinstance(p, Hole) for p in built.parts)
+            elif append:
                 # debug: a non-string first argument is printed with %O; console inspects it. Both then append.
                 parts = [Hole(HoleKind.JSON if framework == "debug" else HoleKind.ANY, _text(first)[:40] or None)]
                 parts, _ = apply_util_format(parts, nargs, append_extra=True)
-        partial = built.opaque or (formatted and base_has_holes)
+        partial = built.opaque or formatted
         return Message(parts, partial, built.params, forwards)
 
     def _maybe_wrapper(self, scope: Scope | None, message: Message, framework: str, level: str | None,
@@ -600,10 +601,16 @@ def _defining_function(call: tree_sitter.Node, wrapper: WrapperDef, path: str) -
 
 
 def _style(framework: str) -> str:
+    """How a framework turns arguments into the message: `util` (util.format, extra arguments appended),
+    `object-first` (pino: optional merging object, then msg with verbs, extras dropped), `util-noappend`
+    (winston: extras are metadata), `object-first-append` (a logger of unknown make: object first as pino
+    allows, otherwise util.format like console, proc-log, npmlog and most hand-written loggers)."""
     if framework in APPENDING:
         return "util"
-    if framework in ("pino", "unknown"):
+    if framework == "pino":
         return "object-first"
+    if framework == "unknown":
+        return "object-first-append"
     return "util-noappend"
 
 

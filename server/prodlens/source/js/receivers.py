@@ -26,7 +26,7 @@ LIBRARIES = {
 MODULE_IS_LOGGER = {"winston", "loglevel", "consola", "signale"}  # `winston.info(...)` logs
 INTEROP_HELPERS = ("__importDefault", "__importStar", "_interopRequireDefault", "_interopRequireWildcard",
                    "__toESM", "interopDefault")
-FASTIFY_OWNERS = {"request", "req", "reply", "res", "fastify", "app", "server", "instance", "this", "ctx"}
+FASTIFY_OWNERS = {"request", "req", "reply", "res", "fastify", "app", "server", "instance", "ctx"}
 FACTORY_METHODS = {
     "winston": {"createLogger", "Logger"}, "bunyan": {"createLogger"}, "log4js": {"getLogger"},
     "pino": {"pino", "default"}, "debug": {"default", "debug"}, "loglevel": {"getLogger"},
@@ -337,7 +337,9 @@ class Bindings:
             if info is not None:
                 return info
             obj = node.child_by_field_name("object")
-            if prop == "log" and obj is not None and _text(obj) in FASTIFY_OWNERS:
+            if prop == "log" and obj is not None and (
+                _text(obj) in FASTIFY_OWNERS or (obj.type == "this" and b"fastify" in self.source)
+            ):
                 return LoggerInfo("pino" if self.default_framework == "unknown" else self.default_framework, None,
                                   receiver="convention")
             if conventional_name(prop):
