@@ -43,6 +43,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--version", dest="release", metavar="VERSION",
                         help="release/commit for records that carry none")
     parser.add_argument("--retention", help="keep this much history, e.g. 30d (default: ingest.retention)")
+    parser.add_argument("--batch", type=int, default=20_000, metavar="N",
+                        help="records per transaction (default 20000): larger is faster, smaller commits sooner")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
     parser.set_defaults(run=run)
 
@@ -91,8 +93,6 @@ def format_summary(summary, store: Path) -> str:
         lines.append(f"  older than the retention (not stored): {summary.expired:,}")
     if summary.rematched:
         lines.append(f"  previously unmatched records now attributed to statements: {summary.rematched:,}")
-    for error in summary.errors:
-        lines.append(f"error: {error}")
     return "\n".join(lines) + "\n"
 
 
@@ -120,7 +120,7 @@ def run(args: argparse.Namespace) -> int:
               "embedded store only (pass --store PATH)", file=sys.stderr)
         return 2
     options = IngestOptions(fmt=args.format, pattern=args.pattern, service=args.service, version=args.release,
-                            follow=args.follow, retention=args.retention)
+                            follow=args.follow, retention=args.retention, batch_records=max(1, args.batch))
     progress = _Progress(sys.stderr) if sys.stderr.isatty() else None
     try:
         summary = ingest(args.inputs or ["-"], root=root, config=config, store=store, options=options,
@@ -141,6 +141,6 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps({"store": str(store), **summary.to_json()}))
     else:
         sys.stdout.write(format_summary(summary, store))
-    if summary.errors and summary.records == 0 and summary.files == 0:
-        return 1
-    return 0
+    for error in summary.errors:
+        print(f"prodlens ingest: {error}", file=sys.stderr)
+    return 1 if summary.errors else 0

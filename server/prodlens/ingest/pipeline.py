@@ -464,6 +464,10 @@ def ingest(
             "(pass --store PATH)"
         )
     index = StatementIndex.build(root, config)
+    try:
+        index.save()  # the next run (and the language server) starts warm
+    except OSError:
+        pass
     statements = list(index.statements)
     matcher = Matcher(statements, root=root, config=config)
     return Ingest(target, statements, matcher, config, options, progress).run(inputs)

@@ -29,13 +29,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from ..config import Config, store_path
 from ..model import Bucket, Counts, LogStatement, Sample
 from .base import StoreError, StoreStatus, TimeRange
+
+if TYPE_CHECKING:  # sqlite-utils (and the pandas it probes for) is imported by the writer only: readers stay light
+    import sqlite_utils
 
 SCHEMA_VERSION = 1
 MINUTE = 60
@@ -104,7 +105,7 @@ def _write_problem(path: Path) -> str | None:
 # Schema (created with sqlite-utils so columns and keys are declared once, as data)
 
 
-def ensure_schema(db: sqlite_utils.Database) -> None:
+def ensure_schema(db: "sqlite_utils.Database") -> None:
     """Create missing tables; refuse a store written by an incompatible schema version."""
     db["meta"].create({"name": str, "value": str}, pk="name", if_not_exists=True)
     found = db.execute("SELECT value FROM meta WHERE name = 'schema_version'").fetchone()
@@ -220,6 +221,8 @@ class SqliteWriter:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"{self.path}: cannot create the store's directory: {exc.strerror}") from None
+        import sqlite_utils
+
         try:
             conn = sqlite3.connect(str(self.path), timeout=WRITE_BUSY_TIMEOUT_S, isolation_level=None)
             self.db = sqlite_utils.Database(conn)

@@ -1,0 +1,51 @@
+"""Malformed lines, invalid UTF-8, 1 MB lines, unknown formats: counted as skipped or reported, never a crash."""
+
+from __future__ import annotations
+
+import json
+
+from ingest_helpers import log_lines, prodlens, snapshot
+
+
+def test_malformed_lines_are_skipped_and_the_rest_counted(project, store):
+    good = log_lines(0, 8)
+    data = (
+        "".join(good[:4]).encode()
+        + b'{"ts": "2024-01-01T00:00:00Z", "message": "broken\n'  # invalid JSON
+        + b'{"message": "Stock low for order \xff\xfe", "level": "warn"}\n'  # invalid UTF-8 inside
+        + b'{"message": "' + b"x" * (1 << 20) + b'"}\n'  # a 1 MB line
+        + b"\x00\x00\x00\n"
+        + "".join(good[4:]).encode()
+    )
+    (project / "app.log").write_bytes(data)
+    result = prodlens("ingest", "app.log", "--format", "jsonl", "--json", cwd=project)
+    assert result.returncode == 0, result.stderr.decode()
+    summary = json.loads(result.stdout)
+    assert summary["records"] + summary["skipped"] == 12
+    assert summary["records"] >= 9  # the eight good lines and the repaired UTF-8 one
+    assert summary["skipped"] >= 1
+    assert snapshot(store)[1]["records"] == summary["records"]
+    again = json.loads(prodlens("ingest", "app.log", "--format", "jsonl", "--json", cwd=project).stdout)
+    assert again["records"] == 0 and again["skipped"] == 0
+
+
+def test_binary_garbage_does_not_crash(project, store):
+    (project / "app.log").write_bytes(bytes(range(256)) * 4000)
+    result = prodlens("ingest", "app.log", cwd=project)
+    assert result.returncode == 1
+    assert "app.log: cannot tell the format" in result.stderr.decode()
+    assert "Traceback" not in result.stderr.decode()
+
+
+def test_bad_pattern_is_a_clear_error(project, store):
+    (project / "app.log").write_text("2024-01-01 INFO hello\n")
+    result = prodlens("ingest", "app.log", "--format", "pattern", "--pattern", "%d{", cwd=project)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr.decode()
+    assert "app.log: log layout '%d{'" in result.stderr.decode()
+
+
+def test_bad_retention_is_a_usage_error(project):
+    result = prodlens("ingest", "x.log", "--retention", "forever", cwd=project)
+    assert result.returncode == 2
+    assert "--retention" in result.stderr.decode()
