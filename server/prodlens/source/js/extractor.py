@@ -432,8 +432,16 @@ class _FileState:
         formatted = False
         if style != "none":
             if stringish(first) or (first.type in ("identifier", "member_expression", "call_expression") and append):
-                parts, consumed = apply_util_format(parts, nargs, append_extra=append)
+                parts, consumed = apply_util_format(parts, nargs, append_extra=False)
                 formatted = consumed > 0 and any(isinstance(p, Hole) for p in built.parts)
+                if append and nargs is not None:
+                    # util.format appends what the verbs left, strings as they are, other values inspected
+                    for extra in rest[consumed:]:
+                        parts.append(" ")
+                        if not isinstance(extra, Spread) and stringish(extra):
+                            parts.extend(builder.build(extra).parts)
+                        else:
+                            parts.append(Hole(HoleKind.ANY, _text(extra.node if isinstance(extra, Spread) else extra)[:40] or None))
             elif append:
                 # debug: a non-string first argument is printed with %O; console inspects it. Both then append.
                 parts = [Hole(HoleKind.JSON if framework == "debug" else HoleKind.ANY, _text(first)[:40] or None)]
