@@ -127,3 +127,12 @@ def test_slog_level_offsets():
     assert only('slog.Log(ctx, slog.LevelError+2, "f")', imports='"log/slog"').level == "error"
     assert only('slog.Log(ctx, slog.LevelInfo-1, "d")', imports='"log/slog"').level == "debug"
     assert only('slog.Log(ctx, lvl, "v")', imports='"log/slog"').level is None
+
+
+def test_klog_and_glog_including_verbosity_guards():
+    imports = '"k8s.io/klog/v2"'
+    assert [(s.level, s.template.text) for s in extract(
+        'klog.Infof("synced %d pods", n)\n\tklog.V(2).Infof("verbose %s", x)\n\tklog.Warning("careful")\n'
+        '\tklog.ErrorS(err, "sync failed", "pod", p)\n\tklog.InfoS("started", "n", n)', imports=imports)] == [
+        ("info", "synced {} pods"), ("info", "verbose {}"), ("warn", "careful"), ("error", "sync failed"),
+        ("info", "started")]

@@ -52,3 +52,10 @@ def test_garbage_and_empty_input():
     assert extract(b"").statements == []
     assert extract(bytes(range(256)) * 50).statements == []
     assert extract(b"log.Printf(").statements == []
+
+
+def test_huge_and_non_decimal_integer_operands():
+    digits = "9" * 6000
+    data = f'package x\nimport "log"\nfunc f() {{ log.Println("n", {digits}, 0x1F, 0o17) }}\n'.encode()
+    [s] = extract(data).statements
+    assert s.template.text == f"n {digits} {{}} {{}}"

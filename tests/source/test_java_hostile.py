@@ -66,3 +66,9 @@ def test_empty_and_binary_garbage_inputs():
     assert extract(b"").statements == []
     assert extract(bytes(range(256)) * 50).statements == []
     assert extract(b"LOG.info(").statements == []
+
+
+def test_huge_numeric_literals_are_text_not_conversions():
+    digits = "9" * 6000  # beyond Python's int/str conversion limit: must not raise
+    [s] = extract((HEADER + f'  void f() {{ LOG.info("n=" + {digits} + " " + 0x1F); }}\n}}\n').encode()).statements
+    assert s.template.text == f"n={digits} {{}}"

@@ -540,7 +540,9 @@ class _MessageReader:
             return [_hole(node)]
         if kind == "int_literal":
             text = text_of(node).replace("_", "")
-            return [str(int(text))] if text.isdigit() else [Hole(HoleKind.INT, text)]
+            # decimal without a leading zero prints as written; 0x/0o/0b/legacy octal print as their value
+            plain = text.isdigit() and text.isascii() and (text == "0" or not text.startswith("0"))
+            return [text] if plain else [Hole(HoleKind.INT, text)]
         if kind in ("true", "false"):
             return [kind]
         if kind == "rune_literal":

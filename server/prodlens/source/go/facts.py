@@ -38,6 +38,7 @@ _CONSTRUCTORS: dict[str, dict[str, str]] = {
     "slog": {"New": "slog", "Default": "slog", "With": "slog", "NewLogLogger": "log"},
     "zap": {"New": "zap", "NewProduction": "zap", "NewDevelopment": "zap", "NewExample": "zap", "NewNop": "zap",
             "L": "zap", "S": "zap-sugar", "Must": "zap"},
+    "klog": {"V": "klog", "VDepth": "klog", "WithName": "klog"},  # klog.V(2).Infof(...): a verbose info logger
     "logrus": {"New": "logrus", "StandardLogger": "logrus", "NewEntry": "logrus", "WithField": "logrus",
                "WithFields": "logrus", "WithError": "logrus", "WithContext": "logrus", "WithTime": "logrus"},
 }

@@ -43,8 +43,9 @@ class MessageReader:
         if kind in ("true", "false", "null_literal"):
             return [text_of(node).replace("null_literal", "null")]
         if kind == "decimal_integer_literal":
+            # decimal literals have no leading zeros (octal is its own node type): the text is the value
             digits = text_of(node).rstrip("lL").replace("_", "")
-            return [str(int(digits))] if digits.isdigit() else [Hole(HoleKind.INT, text_of(node))]
+            return [digits] if digits.isdigit() and digits.isascii() else [Hole(HoleKind.INT, text_of(node))]
         if kind in ("hex_integer_literal", "octal_integer_literal", "binary_integer_literal"):
             return [Hole(HoleKind.INT, text_of(node))]
         if kind in ("decimal_floating_point_literal", "hex_floating_point_literal"):

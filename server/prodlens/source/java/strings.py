@@ -25,11 +25,18 @@ def _replace(match: re.Match[str]) -> str:
     return _SIMPLE.get(char, char)  # unknown escapes are compile errors; keep the character
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def unescape(body: str) -> str:
-    """Decode the escapes of a literal's body (between the quotes)."""
+    """Decode the escapes of a literal's body (between the quotes). Java strings are UTF-16: `\\uD83D\\uDE00`
+    is one emoji; a lone surrogate cannot be printed and becomes U+FFFD."""
     if "\\" not in body:
         return body
-    return _ESCAPE.sub(_replace, body)
+    text = _ESCAPE.sub(_replace, body)
+    if _SURROGATE.search(text):
+        text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    return text
 
 
 def decode_string_literal(raw: str) -> str:
