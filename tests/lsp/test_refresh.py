@@ -1,0 +1,39 @@
+"""A new ingest while files are open: the store is watched, counts refetched, lenses refreshed."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from conftest import lens_titles, open_file, wait_for
+from sample_service import JAVA_LOGGER, JAVA_PATH, RETRY, _record, ingest, write_log
+
+
+def more_retries(root, count: int):
+    now = datetime.now(timezone.utc)
+    lines = [_record(now, 0.1 + i * 0.01, "WARN", JAVA_LOGGER, f"Payment retry {i} for order n-{i}") for i in range(count)]
+    return write_log(root, lines, name="more.log")
+
+
+async def test_new_ingest_refreshes_the_lenses(client, workspace):
+    document = open_file(client, workspace, JAVA_PATH)
+    assert (await lens_titles(client, document))[RETRY] == "3 hits · 24h"
+    refreshes_before = client.lens_refreshes
+    ingest(workspace, more_retries(workspace, 10))
+
+    async def refreshed():
+        return client.lens_refreshes > refreshes_before
+
+    await wait_for(refreshed, "workspace/codeLens/refresh after ingest")
+    assert (await lens_titles(client, document))[RETRY] == "13 hits · 24h"
+
+
+async def test_neovim_07_sees_new_counts_on_its_next_request(nvim_client, workspace):
+    document = open_file(nvim_client, workspace, JAVA_PATH)
+    assert (await lens_titles(nvim_client, document))[RETRY] == "3 hits · 24h"
+    ingest(workspace, more_retries(workspace, 4))
+
+    async def updated():
+        return (await lens_titles(nvim_client, document))[RETRY] == "7 hits · 24h"
+
+    await wait_for(updated, "new counts on the next codeLens request")
+    assert nvim_client.lens_refreshes == 0
