@@ -124,3 +124,11 @@ def test_templates_match_real_util_format_output():
                  f"process.stdout.write(util.format({fmt}, ...a));"
         out = subprocess.run(["node", "-e", script], capture_output=True, text=True, check=True, timeout=30).stdout
         assert renders(statement.template, out), (fmt, out, statement.template.text)
+
+
+def test_conditional_debug_binding():
+    result = extract('''
+        const debug = process.env.QUIET ? function () {} : require('debug')('quiet:maybe');
+        debug('maybe');
+    ''')
+    assert [(s.logger, s.template.text) for s in result.statements] == [("quiet:maybe", "maybe")]

@@ -95,3 +95,18 @@ def test_value_parameters_are_not_wrappers():
     ''')
     assert result.wrappers == []
     assert len(result.statements) == 2
+
+
+def test_level_parameter_of_a_js_wrapper():
+    lines = by_line(extract('''
+        const winston = require('winston');
+        const logger = winston.createLogger({});
+        function log(level, msg) {
+          logger.log(level, "[app] " + msg);
+        }
+        log('warn', 'disk full');
+        log(lvl, 'run time level');
+    '''))
+    assert lines[5].wrapper
+    assert (lines[7].template.text, lines[7].level) == ("[app] disk full", "warn")
+    assert lines[8].level is None

@@ -163,3 +163,20 @@ def test_function_wrapper_from_another_module_needs_an_import():
     assert [s.template.text for s in caller.statements] == ["[dbg] imported {}", "[dbg] through the module"]
     unrelated = extract('log_debug("not imported here")\n', path="other/app.py", wrappers=definer.wrappers)
     assert unrelated.statements == []
+
+
+def test_keyword_message_and_module_constant_level():
+    lines = by_line(extract('''
+        import logging
+        SUBDEBUG = 5
+        _logger = logging.getLogger(__name__)
+        def sub_debug(msg, *args):
+            _logger.log(SUBDEBUG, msg, *args)
+        def _log_info(message, *arg):
+            _logger.info(message, *arg)
+        sub_debug("deep %s", x)
+        _log_info(message="by keyword")
+    '''))
+    assert (lines[6].level, lines[6].wrapper) == ("trace", True)
+    assert (lines[9].template.text, lines[9].level) == ("deep {}", "trace")
+    assert (lines[10].template.text, lines[10].level) == ("by keyword", "info")

@@ -371,6 +371,7 @@ class _FileState:
             level = CONSOLE_LEVELS.get(method, "info")
         else:
             level = LEVEL_METHODS.get(method) or normalize_level(method)
+        level_arg: tree_sitter.Node | None = None
         if method == "log" and framework != "console" and args:
             first = args[0]
             if not isinstance(first, Spread) and first.type == "object" and len(args) == 1:
@@ -385,12 +386,17 @@ class _FileState:
                 named = normalize_level(value) if value is not None else None
                 if named is not None or (not isinstance(first, Spread) and not stringish(first)):
                     level = named
+                    level_arg = first
                     args = args[1:]
                     framework = "winston" if framework == "unknown" else framework
         scope = enclosing_function(call, self.path)
         message = self.message(framework, args, scope)
         template = Template.of(message.parts) if message.parts else Template.dynamic()
-        is_wrapper = self._maybe_wrapper(scope, message, framework, level, info.logger)
+        level_param = None
+        if level_arg is not None and scope is not None and level_arg.type == "identifier":
+            level_param = scope.params.get(_text(level_arg))  # `function log(level, msg) { logger.log(level, msg) }`
+        is_wrapper = self._maybe_wrapper(scope, message, framework, level if level_param is None else None,
+                                         info.logger, level_param)
         self.add(call, framework, level, info.logger, template, message.partial, is_wrapper, info.receiver,
                  _throwable(args))
 

@@ -87,8 +87,13 @@ def _name_re(name: str) -> re.Pattern[bytes]:
 def binding_target(node: tree_sitter.Node) -> tree_sitter.Node | None:
     """The name a value is bound to: `const x = <node>`, `x = <node>`, `this.x = <node>`, `{a, b} = <node>`."""
     parent = node.parent
+    # `x = cond ? require("debug")("a") : noop`, `x = y || pino()`: still what x may hold
     while parent is not None and parent.type in ("parenthesized_expression", "await_expression", "as_expression",
-                                                 "non_null_expression"):
+                                                 "non_null_expression", "ternary_expression", "binary_expression"):
+        if parent.type == "ternary_expression" and parent.child_by_field_name("condition") == node:
+            return None
+        if parent.type == "binary_expression" and _text(parent.child_by_field_name("operator")) not in ("||", "??"):
+            return None
         node, parent = parent, parent.parent
     if parent is None:
         return None

@@ -21,7 +21,7 @@ from ..formats import apply_brace, apply_percent
 from ..languages import grammar
 from .receivers import Bindings, LoggerInfo
 from .spans import node_range
-from .templates import Built, TemplateBuilder, literal_string, param_hole_name
+from .templates import PARAM_PREFIX, Built, TemplateBuilder, literal_string, param_hole_name
 
 LANGUAGE = "python"
 
@@ -140,15 +140,22 @@ def _is_method(function: tree_sitter.Node) -> bool:
     return not any("staticmethod" in d for d in decorators)
 
 
-def level_value(node: tree_sitter.Node | None) -> str | None:
-    """The level an argument names: `logging.WARNING`, `DEBUG`, `"WARNING"`, `30`; None when run time decides."""
+def level_value(node: tree_sitter.Node | None, source: bytes | None = None) -> str | None:
+    """The level an argument names: `logging.WARNING`, `DEBUG`, `"WARNING"`, `30`, a module constant
+    `SUBDEBUG = 5`; None when run time decides."""
     if node is None:
         return None
     kind = node.type
     if kind == "attribute":
         return _level_name(_text(node.child_by_field_name("attribute")))
     if kind == "identifier":
-        return _level_name(_text(node))
+        name = _text(node)
+        level = _level_name(name)
+        if level is None and source is not None and name.isupper():
+            match = re.search(rb"(?m)^" + re.escape(name.encode()) + rb"[ \t]*=[ \t]*(\d+)[ \t]*(?:#.*)?$", source)
+            if match:
+                return normalize_level(int(match.group(1)))
+        return level
     if kind == "integer":
         try:
             return normalize_level(int(_text(node), 0))
@@ -278,7 +285,7 @@ class _FileState:
             if not positional:
                 return
             level_node = positional[0]
-            level = level_value(level_node)
+            level = level_value(level_node, self.source)
             message_index = 1
         else:
             level = METHOD_LEVELS[method]
@@ -501,9 +508,14 @@ class _FileState:
         if args is None or args.type != "argument_list":
             return
         positional = _positional(args)
-        if len(positional) <= wrapper.message_param:
-            return
-        message = positional[wrapper.message_param]
+        if len(positional) > wrapper.message_param:
+            message = positional[wrapper.message_param]
+        else:
+            # `self._log_info(message="...")`: the hole is named after the wrapper's parameter
+            keyword = wrapper.message_hole[len(PARAM_PREFIX):] if wrapper.message_hole.startswith(PARAM_PREFIX) else None
+            message = _keyword(args, keyword) if keyword else None
+            if message is None:
+                return
         if wrapper.args_param is not None and wrapper.args_param < wrapper.message_param:
             return
         scope = enclosing_function(call)
@@ -531,7 +543,7 @@ class _FileState:
         level_param_node = None
         if wrapper.level_param is not None:
             level_param_node = positional[wrapper.level_param] if len(positional) > wrapper.level_param else None
-            level = level_value(level_param_node)
+            level = level_value(level_param_node, self.source)
         throwable = _truthy(_keyword(args, "exc_info"))
         partial = built.opaque or (formatted and base_has_holes)
         is_wrapper = False
