@@ -26,9 +26,9 @@ from ...model import Confidence, Hole, HoleKind, Part, Template, normalize_level
 from ..extract_types import ExtractContext, FileExtraction, RawStatement, WrapperDef
 from ..formats import apply_util_format
 from ..languages import grammar
-from .receivers import Bindings, LoggerInfo, conventional_name, object_property
+from .receivers import Bindings, LoggerInfo, object_property
 from .spans import node_range
-from .templates import Built, TemplateBuilder, param_hole_name, string_value, stringish
+from .templates import TemplateBuilder, param_hole_name, string_value, stringish
 
 LANGUAGES = ("javascript", "typescript", "tsx")
 CONSOLE_LEVELS = {"log": "info", "info": "info", "debug": "debug", "warn": "warn", "error": "error", "trace": "trace"}

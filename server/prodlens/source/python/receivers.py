@@ -136,10 +136,6 @@ class Bindings:
             self.imports_loguru = True
             if name == "logger":
                 self.names[alias] = LoggerInfo("loguru", self.module)
-        elif module == "" or module.startswith("."):
-            return
-        elif name in ("log", "logging") and module.split(".")[-1] not in ("math", "cmath", "numpy"):
-            return  # a project's own `log` module (SQLAlchemy's `from .. import log`): not a logger itself
 
     def add_assignment(self, target: tree_sitter.Node, factory: tree_sitter.Node, args: tree_sitter.Node) -> None:
         info = self.factory_logger(factory, args)

@@ -14,7 +14,6 @@ from typing import Callable
 import tree_sitter
 
 from ...model import Hole, Part
-from ..formats import format_spec_kind
 
 # builds the parts of an interpolated expression (f"{expr}"): supplied by the template builder so that
 # parameters of an enclosing function become named holes
@@ -129,11 +128,3 @@ def _content_text(node: tree_sitter.Node, raw: bool) -> str:
         pos = end
     pieces.append(source[pos:].decode("utf-8", "replace"))
     return "".join(pieces)
-
-
-def interpolation_kind(conversion: str | None, spec: str | None):
-    return format_spec_kind(spec, conversion)
-
-
-def default_interpolation(expr: tree_sitter.Node, conversion: str | None, spec: str | None) -> list[Part]:
-    return [Hole(format_spec_kind(spec, conversion), _text(expr)[:40])]
