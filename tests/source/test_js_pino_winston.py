@@ -111,3 +111,8 @@ def test_logger_of_unknown_make():
     assert lines[5].template.text == "tarball done parsing {}"
     assert lines[6].template.text == "obj first"
     assert lines[7].framework == "unknown"
+
+
+def test_unknown_logger_trailing_object_is_metadata():
+    statement = extract("logger.info('user created', { id });\n").statements[0]
+    assert statement.template.text == "user created"

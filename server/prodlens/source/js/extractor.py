@@ -441,8 +441,13 @@ class _FileState:
                 parts, consumed = apply_util_format(parts, nargs, append_extra=False)
                 formatted = consumed > 0 and any(isinstance(p, Hole) for p in built.parts)
                 if append and nargs is not None:
-                    # util.format appends what the verbs left, strings as they are, other values inspected
-                    for extra in rest[consumed:]:
+                    # util.format appends what the verbs left, strings as they are, other values inspected;
+                    # a logger of unknown make given a trailing object literal is taken to treat it as metadata
+                    # (winston's `logger.info("created", { id })`), not as text
+                    extras = rest[consumed:]
+                    if style == "object-first-append" and extras and _is_object(extras[-1]) and extras[-1].type == "object":
+                        extras = extras[:-1]
+                    for extra in extras:
                         parts.append(" ")
                         if not isinstance(extra, Spread) and stringish(extra):
                             parts.extend(builder.build(extra).parts)
