@@ -163,8 +163,20 @@ def _expectations(root: Path) -> dict[str, Any]:
 
     newest = _newest_sample(root, hottest["key"], stats.get("window") or "24h")
     find = _find_case(root, file)
+    windows = {window: _lenses_for(root, file, hottest["line"], window) for window in ("7d", "30d")}
     return {"file": file, "lenses": lenses, "hover": {"line": hottest["line"], "expect": [newest[:40]]},
-            "find": find, "hottest": hottest}
+            "find": find, "hottest": hottest, "windows": windows}
+
+
+def _lens_for(root: Path, file: str, line: int, window: str) -> str:
+    shown = _prodlens("show", "--json", "--window", window, str(root / file), "--root", str(root)).stdout
+    by_line = {item["line"]: item["lens"] for item in map(json.loads, filter(str.strip, shown.splitlines()))}
+    assert line in by_line, f"prodlens show --window {window} has no lens on {file}:{line}"
+    return by_line[line]
+
+
+def _lenses_for(root: Path, file: str, line: int, window: str) -> list[dict[str, Any]]:
+    return [{"line": line, "text": _lens_for(root, file, line, window)}]
 
 
 def _count_text(count: int) -> str:
@@ -255,6 +267,11 @@ def test_vscode_end_to_end(tmp_path: Path) -> None:
         "lenses": [{"line": l["line"], "text": l["text"]} for l in expected["lenses"]],
         "hover": expected["hover"],
         "find": {**expected["find"], **({"otherFile": other} if other else {})},
+        # clicking the status bar item switches the window through the server's prodlens.setWindow
+        "windowSwitch": {"window": "7d", "status": "prodlens 7d", "lenses": expected["windows"]["7d"]},
+        # a settings change reaches the running server (didChangeConfiguration) and wins over the session's
+        "settingsChange": {"settings": {"prodlens.window": "30d"}, "status": "prodlens 30d",
+                           "lenses": expected["windows"]["30d"]},
         "timeoutSeconds": 150,
     }
     spec_file = tmp_path / "spec.json"
@@ -286,6 +303,57 @@ def test_vscode_end_to_end(tmp_path: Path) -> None:
     assert "prodlens" in (seen["statusBar"] or "") and "24h" in seen["statusBar"], f"status bar item{report}"
     assert seen["clipboardPrefill"] == expected["find"]["logLine"], f"input box not prefilled from the clipboard{report}"
     assert Path(spec["screenshot"]).stat().st_size > 10_000, f"no screenshot{report}"
+    for step in ("windowSwitch", "settingsChange"):
+        wanted = spec[step]
+        for lens in wanted["lenses"]:
+            assert lens["text"] in seen[step]["lenses"].get(str(lens["line"]), ""), f"{step}: lens{report}"
+        assert wanted["status"] in seen[step]["statusBar"], f"{step}: status bar{report}"
+
+
+def _path_without_prodlens() -> str:
+    """PATH minus every folder holding a `prodlens` program (venv bin, pyenv shims)."""
+    kept = [d for d in os.environ.get("PATH", "").split(os.pathsep) if d and not (Path(d) / "prodlens").exists()]
+    return os.pathsep.join(kept)
+
+
+@pytest.mark.timeout(600)
+def test_vscode_without_server(tmp_path: Path) -> None:
+    """No prodlens anywhere: one notification with the install command and a docs button, no stack trace."""
+    _require(VSIX, "the built extension")
+    _require(HARNESS / "node_modules" / "code-server", "code-server")
+    workspace = tmp_path / "project"
+    (workspace / "app").mkdir(parents=True)
+    (workspace / "app" / "orders.py").write_text(FALLBACK_FILES["app/orders.py"], encoding="utf-8")
+    path = _path_without_prodlens()
+    assert shutil.which("prodlens", path=path) is None
+    artifacts = tmp_path / "artifacts"
+    spec = {
+        "workspace": str(workspace),
+        "vsix": str(VSIX),
+        "artifacts": str(artifacts),
+        "file": "app/orders.py",
+        "missingServer": {"expect": ["not installed", "`pip install prodlens`"]},
+        "env": {"PATH": path},
+        "timeoutSeconds": 150,
+    }
+    spec_file = tmp_path / "spec.json"
+    spec_file.write_text(json.dumps(spec), encoding="utf-8")
+    node = shutil.which("node")
+    assert node, "node is missing"
+    done = subprocess.run([node, str(HARNESS / "run.mjs"), str(spec_file)], cwd=HARNESS, capture_output=True,
+                          text=True, timeout=540)
+    result_line = next((l for l in done.stdout.splitlines() if l.startswith("RESULT ")), None)
+    assert result_line, f"the harness printed no result (exit {done.returncode}):\n{done.stderr[-8000:]}"
+    seen = json.loads(result_line[len("RESULT "):])
+    report = f"\nseen: {json.dumps(seen, indent=1)}\nharness log:\n{done.stderr[-6000:]}\nartifacts: {artifacts}"
+    assert done.returncode == 0, f"{seen.get('error')}{report}"
+    missing = seen["missingServer"]
+    assert missing["toasts"] == 1, f"expected exactly one notification{report}"
+    assert not re.search(r"Traceback|Error:|\bat \S+ \(|:\d+:\d+\)", missing["message"]), f"stack trace shown{report}"
+    assert missing["buttons"] == ["Open Docs", "Show Output"], f"buttons{report}"
+    assert re.search(r"readme", missing["docsTab"], re.I), f"Open Docs did not open the docs{report}"
+    assert seen["lenses"] == {}, f"lenses without a server?{report}"
+    assert "not running" in seen["statusBar"], f"status bar{report}"
 
 
 def _source_files(root: Path) -> list[str]:

@@ -48,6 +48,7 @@ const started = Date.now();
 const children = [];
 let temp;
 let context;
+let settingsFile;
 
 function log(message) {
   process.stderr.write(`[vscode-e2e ${((Date.now() - started) / 1000).toFixed(1)}s] ${message}\n`);
@@ -158,15 +159,30 @@ async function paletteCommand(page, title) {
 }
 
 async function openFile(page, rel) {
-  await page.keyboard.press("Control+P");
-  const input = page.locator(".quick-input-widget input.input");
-  await input.waitFor({ state: "visible", timeout: 15000 });
-  await input.fill(rel);
-  const row = page.locator(".quick-input-list .monaco-list-row", { hasText: basename(rel) }).first();
-  await row.waitFor({ state: "visible", timeout: 30000 });
-  await page.keyboard.press("Enter");
-  await waitFor(`${rel} to be the active editor`, async () => (await page.title()).includes(basename(rel)), 30000);
-  await page.locator(".monaco-editor .view-lines").first().waitFor({ state: "visible", timeout: 30000 });
+  const name = basename(rel);
+  const active = async () => (await page.title()).startsWith(`${name} `);
+  for (let attempt = 1; attempt <= 3 && !(await active()); attempt++) {
+    const tab = page.locator(".tabs-container .tab", { hasText: name }).first();
+    if (await tab.isVisible()) {
+      await tab.click();
+    } else {
+      await page.keyboard.press("Control+P");
+      const input = page.locator(".quick-input-widget input.input");
+      await input.waitFor({ state: "visible", timeout: 15000 });
+      await input.fill(rel);
+      // Enter only once the list shows this file first, or it opens whatever was first a moment ago.
+      await waitFor(`${rel} in Quick Open`, async () => {
+        const first = page.locator(".quick-input-list .monaco-list-row").first();
+        return (await first.getAttribute("aria-label", { timeout: 1000 }))?.includes(name) ?? false;
+      }, 30000);
+      await page.keyboard.press("Enter");
+    }
+    await waitFor(`${rel} to be the active editor`, active, 10000).catch(() => log(`${rel} not active yet (attempt ${attempt})`));
+  }
+  if (!(await active())) {
+    throw new Failure(`could not open ${rel}: the active editor is "${await page.title()}"`);
+  }
+  await page.locator(".editor-instance .monaco-editor .view-lines").first().waitFor({ state: "visible", timeout: 30000 });
 }
 
 /** Put the cursor on the first non-blank character of a 1-based line (Ctrl+G, then Home). */
@@ -252,6 +268,10 @@ async function main() {
     XDG_STATE_HOME: dirs["xdg-state"],
   };
   delete env.VSCODE_IPC_HOOK_CLI;
+  // VS Code's server otherwise replaces this environment with a login shell's (`bash -ilc env`), so the
+  // extension host would see the user's PATH instead of the one this run sets.
+  env.VSCODE_CLI = "1";
+  Object.assign(env, spec.env ?? {});
   const common = ["--user-data-dir", dirs["user-data"], "--extensions-dir", dirs.extensions];
 
   log(`installing ${spec.vsix}`);
@@ -260,8 +280,9 @@ async function main() {
   mark("installed");
 
   mkdirSync(join(dirs["user-data"], "User"), { recursive: true });
+  settingsFile = join(dirs["user-data"], "User", "settings.json");
   writeFileSync(
-    join(dirs["user-data"], "User", "settings.json"),
+    settingsFile,
     JSON.stringify(
       {
         "workbench.startupEditor": "none",
@@ -347,6 +368,11 @@ async function drive(page, port) {
 
   log(`opening ${spec.file}`);
   await openFile(page, spec.file);
+
+  if (spec.missingServer) {
+    await checkMissingServer(page);
+    return;
+  }
 
   // ---- lenses: every expected text on its line
   const wanted = spec.lenses ?? [];
@@ -456,6 +482,86 @@ async function drive(page, port) {
     );
     mark("find");
   }
+
+  // ---- the status bar item switches the window (server command prodlens.setWindow)
+  if (spec.windowSwitch) {
+    await openFile(page, spec.file);
+    log(`switching the window to ${spec.windowSwitch.window} from the status bar`);
+    await page.locator(".statusbar-item", { hasText: "prodlens" }).first().click();
+    const input = page.locator(".quick-input-widget input.input");
+    await input.waitFor({ state: "visible", timeout: 15000 });
+    await input.fill(spec.windowSwitch.window);
+    await page.locator(".quick-input-list .monaco-list-row", { hasText: spec.windowSwitch.window }).first().waitFor({ timeout: 15000 });
+    await page.keyboard.press("Enter");
+    observed.windowSwitch = await expectLensesAndStatus(page, spec.windowSwitch, "after switching the window");
+    mark("windowSwitch");
+  }
+
+  // ---- a settings change reaches the running server (workspace/didChangeConfiguration), no restart
+  if (spec.settingsChange) {
+    log(`changing settings: ${JSON.stringify(spec.settingsChange.settings)}`);
+    // As a user does it: the settings JSON editor, new content pasted, saved.
+    const current = JSON.parse(readFileSync(settingsFile, "utf8"));
+    const wanted = JSON.stringify({ ...current, ...spec.settingsChange.settings }, null, 2);
+    await paletteCommand(page, "Preferences: Open User Settings (JSON)");
+    await waitFor("the settings.json editor", async () => (await page.title()).includes("settings.json"), 30000);
+    await page.evaluate((text) => navigator.clipboard.writeText(text), wanted);
+    await page.locator(".editor-instance .monaco-editor .view-lines").first().click();
+    await page.keyboard.press("Control+A");
+    await page.keyboard.press("Control+V");
+    await page.keyboard.press("Control+S");
+    await waitFor("settings.json to be saved", () => {
+      const saved = JSON.parse(readFileSync(settingsFile, "utf8"));
+      return Object.entries(spec.settingsChange.settings).every(([k, v]) => JSON.stringify(saved[k]) === JSON.stringify(v));
+    }, 30000);
+    await openFile(page, spec.file);
+    observed.settingsChange = await expectLensesAndStatus(page, spec.settingsChange, "after changing the settings");
+    mark("settingsChange");
+  }
+}
+
+/** Wait until the given lenses and the status bar text show; return what was seen. */
+async function expectLensesAndStatus(page, expected, when) {
+  const seen = { lenses: {}, statusBar: null };
+  await waitFor(`the lenses ${when} (${JSON.stringify(expected.lenses)}) and status "${expected.status}"`, async () => {
+    for (const lens of await visibleLenses(page)) {
+      seen.lenses[lens.line] = lens.text;
+    }
+    seen.statusBar = (await page.locator(".statusbar-item", { hasText: "prodlens" }).first().innerText({ timeout: 1000 })).trim();
+    const lensesOk = expected.lenses.every((w) => (seen.lenses[w.line] ?? "").includes(w.text));
+    return lensesOk && seen.statusBar.includes(expected.status);
+  }, waitMs, 500).catch((error) => {
+    error.message += ` — seen ${JSON.stringify(seen)}`;
+    throw error;
+  });
+  log(`${when}: ${JSON.stringify(seen)}`);
+  return seen;
+}
+
+/** Without a server: one notification with the install command, a docs button, and no lenses. */
+async function checkMissingServer(page) {
+  const toast = page.locator(".notifications-toasts .notification-toast", { hasText: "prodlens" }).first();
+  await toast.waitFor({ state: "visible", timeout: waitMs });
+  const message = (await toast.locator(".notification-list-item-message").innerText()).trim();
+  const buttons = await toast.locator(".monaco-button").allInnerTexts();
+  const toasts = await page.locator(".notifications-toasts .notification-toast").allInnerTexts();
+  observed.missingServer = { message, buttons: buttons.map((b) => b.trim()), toasts: toasts.length };
+  observed.statusBar = (await page.locator(".statusbar-item", { hasText: "prodlens" }).first().innerText({ timeout: 5000 })).trim();
+  log(`missing server: ${JSON.stringify(observed.missingServer)}`);
+  for (const text of spec.missingServer.expect) {
+    if (!message.includes(text)) {
+      throw new Failure(`the missing-server notification lacks "${text}": ${message}`);
+    }
+  }
+  if (spec.screenshot) {
+    await screenshot(page, spec.screenshot);
+  }
+  await toast.locator(".monaco-button", { hasText: "Open Docs" }).click();
+  observed.missingServer.docsTab = await waitFor("the docs to open", async () => {
+    const tabs = await page.locator(".tabs-container .tab").allInnerTexts();
+    return tabs.find((t) => /readme/i.test(t)) ?? null;
+  }, 30000);
+  observed.lenses = Object.fromEntries((await visibleLenses(page)).map((l) => [l.line, l.text]));
 }
 
 async function cleanup() {
