@@ -180,3 +180,30 @@ def test_keyword_message_and_module_constant_level():
     assert (lines[6].level, lines[6].wrapper) == ("trace", True)
     assert (lines[9].template.text, lines[9].level) == ("deep {}", "trace")
     assert (lines[10].template.text, lines[10].level) == ("by keyword", "info")
+
+
+def test_methods_named_like_logging_methods_are_not_exported():
+    result = extract('''
+        import logging
+        class Adapter:
+            def log(self, level, msg, *args):
+                self.logger.log(level, msg, *args)
+            def info(self, msg, *args):
+                self.log(logging.INFO, msg, *args)
+            def _log_custom(self, msg):
+                self.logger.info(msg)
+    ''')
+    exported = {w.name: w.exported for w in result.wrappers}
+    assert exported == {"log": False, "info": False, "_log_custom": True}
+
+
+def test_wrapper_detection_can_be_turned_off():
+    from prodlens.config import IndexConfig
+    from prodlens.source.extract_types import ExtractContext
+    from prodlens.source.languages import new_parser
+    from prodlens.source.python.extractor import EXTRACTOR
+
+    src = b"import logging\nlog = logging.getLogger(__name__)\ndef _log(msg):\n    log.info(msg)\n_log('x')\n"
+    context = ExtractContext(config=IndexConfig(detect_wrappers=False))
+    result = EXTRACTOR.extract(new_parser("python").parse(src), src, "m.py", context)
+    assert result.wrappers == [] and [s.wrapper for s in result.statements] == [False]

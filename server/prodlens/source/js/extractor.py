@@ -490,7 +490,9 @@ class _FileState:
                 args_param=args_param,
                 placeholder_style=_style(framework) if args_param is not None else None,
                 method=scope.method,
-                exported=scope.exported,
+                # methods named like logging methods are called through logger-like receivers (statements
+                # already); exported, every `this.info(...)` elsewhere would become one
+                exported=scope.exported and not (scope.method and scope.name in LEVEL_METHODS),
             )
         )
         return True

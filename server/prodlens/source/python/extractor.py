@@ -338,7 +338,7 @@ class _FileState:
                     args_param=args_param,
                     placeholder_style=("brace" if framework == "loguru" else "printf") if args_param is not None else None,
                     method=scope.method,
-                    exported=not scope.name.startswith("__"),
+                    exported=_exported(scope),
                 )
             )
         self.add(call, framework, level, info.logger, template, partial, is_wrapper, info.receiver, throwable)
@@ -575,7 +575,7 @@ class _FileState:
                 args_param=args_param,
                 placeholder_style=wrapper.placeholder_style if args_param is not None else None,
                 method=scope.method,
-                exported=not scope.name.startswith("__"),
+                exported=_exported(scope),
             )
             if not any(w.name == new.name and w.path == new.path for w in self.result.wrappers):
                 self.result.wrappers.append(new)
@@ -602,6 +602,15 @@ def _module_matches(module: str, path: str) -> bool:
         stem = stem[: -len("/__init__")]
     file_parts = stem.split("/")
     return file_parts[-len(parts):] == parts if len(parts) <= len(file_parts) else parts[-len(file_parts):] == file_parts
+
+
+def _exported(scope: FunctionScope) -> bool:
+    """Whether other files may call this wrapper. Dunder methods no; nor methods named like logging methods
+    (`LoggerAdapter.info`): their callers use logger-like receivers, already statements, and exporting them
+    would turn every `self.info(...)` of every class into one."""
+    if scope.name.startswith("__"):
+        return False
+    return not (scope.method and scope.name in STANDARD_METHODS)
 
 
 def _splice(wrapper: WrapperDef, parts: list[Part]) -> list[Part]:
