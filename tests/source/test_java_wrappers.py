@@ -99,3 +99,53 @@ def test_value_parameters_named_like_text_do_not_make_wrappers():
     source = AUDIT.replace("    void run(", '    void send(String msgText) { LOG.info("Creating message: " + msgText); }\n'
                            '    void run(')
     assert "send" not in [w.name for w in extract(source).wrappers]
+
+
+JDBC = """package org.example.jdbc;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+public class JdbcAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcAdapter.class);
+    public static void log(String msg, SQLException e) {
+        String s = msg + e.getMessage();
+        while (e.getNextException() != null) {
+            e = e.getNextException();
+            s += ", due to: " + e.getMessage();
+        }
+        LOG.warn(s, e);
+    }
+}
+"""
+
+BROKER = """package org.example;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+public abstract class AbstractConfigBroker {
+    private static final Logger LOG = LoggerFactory.getLogger(AbstractConfigBroker.class);
+    public void info(String s) { LOG.info(filterPasswords(s)); }
+}
+"""
+
+
+def test_message_built_in_a_local_from_the_parameter():
+    [wrapper] = extract(JDBC, path="src/jdbc/JdbcAdapter.java").wrappers
+    assert (wrapper.name, wrapper.level, wrapper.message_param) == ("log", "warn", 0)
+    assert wrapper.template is not None and wrapper.template.text == "{}{}{}"  # message, e.getMessage(), appended
+    site = extract('class Store { void f(SQLException e) { JdbcAdapter.log("JDBC Failure: ", e); '
+                   'other.log("not the adapter", e); } }', wrappers=[wrapper], path="src/jdbc/Store.java").statements
+    assert [(s.template.text, s.level) for s in site] == [("JDBC Failure: {}{}", "warn")]
+    assert re.match(python_regex(site[0].template), "JDBC Failure: table locked, due to: timeout", re.S)
+
+
+def test_parameter_passed_through_a_call_and_receivers_declared_with_the_wrappers_class():
+    [wrapper] = extract(BROKER, path="src/AbstractConfigBroker.java").wrappers
+    assert (wrapper.name, wrapper.template, wrapper.level) == ("info", None, "info")
+    other = """package org.example;
+class Processor {
+    private final ConfigBroker plugin;
+    private final Result result;
+    void f() { plugin.info("applied {}"); result.info("not a broker"); info("inherited"); }
+}
+"""
+    statements = extract(other, wrappers=[wrapper], path="src/Processor.java").statements
+    assert [s.template.text for s in statements] == ["applied {}", "inherited"]

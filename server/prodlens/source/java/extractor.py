@@ -19,7 +19,7 @@ from ...model import Confidence, Hole, HoleKind, Part, Range, Template, normaliz
 from ..extract_types import ExtractContext, FileExtraction, RawStatement, WrapperDef
 from . import formats
 from .facts import CONVENTION, FileFacts, LoggerVar, from_factory, query, read_facts, simple_type_name, text_of
-from .messages import MessageReader
+from .messages import MessageReader, hole_name
 
 _LEVEL_METHODS = {
     "trace": "trace", "debug": "debug", "info": "info", "warn": "warn", "error": "error", "fatal": "fatal",
@@ -244,12 +244,30 @@ class JavaExtractor:
             return None
         method_name = text_of(name_node)
         passes_args = any(a.type == "identifier" and text_of(a) in names for a in call.extra)
+        message_node = call.message
+        built_on = False
+        if message_node.type == "identifier" and text_of(message_node) not in names:
+            # `String s = msg + e.getMessage(); ... LOG.warn(s, e)`: the message is a local built from the parameter
+            local = _local_initializer(facts, method, call.node, text_of(message_node))
+            if local is None:
+                return None
+            message_node, built_on = local
         message_param = None
         param_name = ""
-        for operand in _concat_operands(call.message):
-            if operand.type != "identifier" or text_of(operand) not in names:
+        carrier = ""
+        for operand in _concat_operands(message_node):
+            target = operand
+            if operand.type == "method_invocation":
+                # `filterPasswords(msg)`: the parameter reaches the message through a call that keeps its text
+                args = operand.child_by_field_name("arguments")
+                found = [a for a in (args.named_children if args is not None else [])
+                         if a.type == "identifier" and text_of(a) in names]
+                if len(found) != 1:
+                    continue
+                target = found[0]
+            if target.type != "identifier" or text_of(target) not in names:
                 continue
-            index = names[text_of(operand)]
+            index = names[text_of(target)]
             name, type_text, spread = params[index]
             simple = simple_type_name(type_text)
             if spread or simple not in _MESSAGE_TYPES:
@@ -259,11 +277,14 @@ class JavaExtractor:
             if passes_args or _MESSAGE_PARAM.search(name) or _LOGGING_METHOD.search(method_name):
                 message_param = index
                 param_name = name
+                carrier = hole_name(operand)
                 break
         if message_param is None:
             return None
-        parts = reader.parts(call.message)
-        parts = [Hole(HoleKind.ANY, "message") if isinstance(p, Hole) and p.name == param_name else p for p in parts]
+        parts = reader.parts(message_node)
+        parts = [Hole(HoleKind.ANY, "message") if isinstance(p, Hole) and p.name == carrier else p for p in parts]
+        if built_on:
+            parts.append(Hole(HoleKind.ANY, "appended"))  # the local is appended to after its declaration
         if call.style and call.extra:
             parts = _apply_style(parts, call.style)[0]
         level_param = None
@@ -311,10 +332,12 @@ class JavaExtractor:
             return None
         args = args_node.named_children
         obj = node.child_by_field_name("object")
-        if obj is not None and obj.type not in ("this", "super") and name in _LOGGING_METHOD_NAMES and not any(
-            "." in w.name for w in wrappers
-        ):
-            return None  # `result.error(...)`: a wrapper named like a logging method is trusted only unqualified
+        if obj is not None and obj.type not in ("this", "super") and name in _LOGGING_METHOD_NAMES:
+            # `result.error(...)`: a wrapper named like a logging method is trusted unqualified, through its own
+            # class (`Jdbc.log(...)`), or on a receiver declared with that class
+            wrappers = [w for w in wrappers if "." in w.name or _receiver_is_class_of(obj, w, facts)]
+            if not wrappers:
+                return None
         wrapper = None
         for candidate in wrappers:
             qualifier = candidate.name.rsplit(".", 1)[0] if "." in candidate.name else None
@@ -508,6 +531,51 @@ def _enclosing_method_name(node: tree_sitter.Node) -> str | None:
         return None
     name = method.child_by_field_name("name")
     return text_of(name) if name is not None else None
+
+
+_CLASS_AFFIXES = re.compile(r"^(?:Abstract|Base|Default)|(?:Impl|Support|Base)$")
+
+
+def _receiver_is_class_of(obj: tree_sitter.Node, wrapper: WrapperDef, facts: FileFacts) -> bool:
+    """Is `obj` the wrapper's class, or a variable declared with it? Class names are compared without the usual
+    abstract-base affixes (a `RuntimeConfigurationBroker plugin` reaches `AbstractRuntimeConfigurationBroker`'s
+    methods), because the hierarchy itself is not visible from one file."""
+    if not wrapper.path:
+        return False
+    owner = wrapper.path.rsplit("/", 1)[-1].removesuffix(".java")
+    written = text_of(obj).rsplit(".", 1)[-1]
+    candidates = {written}
+    if obj.type == "identifier":
+        declared = facts.declared_type(written)
+        if declared:
+            candidates.add(simple_type_name(declared))
+    owner_core = _CLASS_AFFIXES.sub("", owner)
+    return any(c == owner or (_CLASS_AFFIXES.sub("", c) == owner_core and owner_core) for c in candidates)
+
+
+def _local_initializer(
+    facts: FileFacts, method: tree_sitter.Node, call: tree_sitter.Node, name: str
+) -> tuple[tree_sitter.Node, bool] | None:
+    """The initializer of local `name` declared in `method` before `call`, and whether it is assigned again."""
+    body = method.child_by_field_name("body")
+    if body is None:
+        return None
+    source = facts.source
+    word = name.encode()
+    initializer = None
+    assignments = 0
+    start = source.find(word, body.start_byte, call.start_byte)
+    while start >= 0:
+        end = start + len(word)
+        node = facts.root.named_descendant_for_byte_range(start, end)
+        if node is not None and node.type == "identifier" and node.start_byte == start and node.parent is not None:
+            parent = node.parent
+            if parent.type == "variable_declarator" and parent.child_by_field_name("name") == node:
+                initializer = parent.child_by_field_name("value")
+            elif parent.type == "assignment_expression" and parent.child_by_field_name("left") == node:
+                assignments += 1
+        start = source.find(word, end, call.start_byte)
+    return (initializer, assignments > 0) if initializer is not None else None
 
 
 def _parameters(method: tree_sitter.Node) -> list[tuple[str, str, bool]]:

@@ -89,6 +89,7 @@ class FileFacts:
         self.imports: dict[str, str] = {}  # simple name -> qualified name
         self.wildcard_imports: list[str] = []  # package prefixes of `import x.y.*`
         self._variables: dict[str, LoggerVar | None] = {}  # None: the file does not declare the name
+        self._types: dict[str, str] = {}  # name -> the type text of its first declaration
         self._constants: dict[str, list[int] | tree_sitter.Node] | None = None  # offsets, then the value
         self._classes: dict[str, tree_sitter.Node] | None = None
         self._lombok: list[tuple[tree_sitter.Node, LoggerVar]] | None = None
@@ -144,6 +145,8 @@ class FileFacts:
             if declared is None:
                 continue
             type_node, value = declared
+            if type_node is not None:
+                self._types.setdefault(name, text_of(type_node))
             var = _classify(self, type_node, value)
             # the same name declared twice (a field and a local, two methods): a logger declaration wins, because
             # a logging call on that name is far more likely to mean the logger
@@ -158,6 +161,11 @@ class FileFacts:
                     result = from_factory(self, value, result.framework if result else None)
                     break
         return result
+
+    def declared_type(self, name: str) -> str | None:
+        """The type `name` is declared with in this file (its first declaration), if any."""
+        self.variable(name)
+        return self._types.get(name)
 
     def constant(self, name: str) -> tree_sitter.Node | None:
         """The initializer of a `static final String name = ...` field of this file."""

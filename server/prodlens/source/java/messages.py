@@ -170,6 +170,11 @@ def _is_stringish(node: tree_sitter.Node) -> bool:
     return False
 
 
-def _hole(node: tree_sitter.Node) -> Hole:
+def hole_name(node: tree_sitter.Node) -> str:
+    """The display name of the hole an expression becomes (its text, shortened)."""
     text = text_of(node)
-    return Hole(HoleKind.ANY, text if len(text) <= _HOLE_NAME_CHARS else text[: _HOLE_NAME_CHARS - 1] + "…")
+    return text if len(text) <= _HOLE_NAME_CHARS else text[: _HOLE_NAME_CHARS - 1] + "…"
+
+
+def _hole(node: tree_sitter.Node) -> Hole:
+    return Hole(HoleKind.ANY, hole_name(node))
