@@ -102,13 +102,8 @@ def reindex_times(root: Path, config: IndexConfig, edit_file, edits: int, cache_
     # the one-line edit: a character inserted into a logged message when there is one (so the statement really
     # changes), else into the middle line
     lines = text.split(b"\n")
-    if statements:
-        target = statements[len(statements) // 2].range.start_line
-    else:
-        target = len(lines) // 2
+    target, position = _edit_point(lines, statements)
     line = lines[target]
-    quote = max(line.find(b'"'), line.find(b"'"))
-    position = quote + 1 if quote >= 0 else len(line)
     edited_line = line[:position] + b"X" + line[position:]
     variants = [text, b"\n".join(lines[:target] + [edited_line] + lines[target + 1:])]
     # the one-file re-index
@@ -130,6 +125,20 @@ def reindex_times(root: Path, config: IndexConfig, edit_file, edits: int, cache_
         tree = parser.parse(new, tree)
         raw.append(time.perf_counter() - started)
     return timings, raw
+
+
+def _edit_point(lines: list[bytes], statements) -> tuple[int, int]:
+    """Where to type: just inside the opening quote of a logged message near the middle of the file (so the
+    statement really changes), else at the end of the middle line."""
+    ordered = sorted(statements, key=lambda s: abs(s.range.start_line - len(lines) // 2))
+    for statement in ordered:
+        for row in range(statement.range.start_line, statement.range.end_line + 1):
+            line = lines[row]
+            quotes = [i for i in (line.find(b'"'), line.find(b"'")) if i >= 0]
+            if quotes and not line[min(quotes):].startswith((b'"""', b"'''")):
+                return row, min(quotes) + 1
+    middle = len(lines) // 2
+    return middle, len(lines[middle])
 
 
 def percentile(values, fraction):

@@ -125,3 +125,119 @@ def test_close_file_keeps_statements(index: StatementIndex) -> None:
     index.close_file("a.py")
     assert len(index.for_path("a.py")) == 2
     assert index.update_file("a.py", PYTHON.replace("hello", "bye"))[0].template.text == "bye {}"
+
+
+SERVICE_JAVA = """package shop;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+public class Service {
+    private static final Logger LOG = LoggerFactory.getLogger(Service.class);
+    private final String name = "svc";
+
+    public Service() {
+        LOG.debug("created {}", name);
+    }
+
+    private void audit(String fmt, Object... args) {
+        LOG.info("[audit] " + fmt, args);
+    }
+
+    public void start(int port) {
+        LOG.info("starting on {}", port);
+        audit("start {}", port);
+        if (port < 1024) {
+            LOG.warn("privileged port {}", port);
+        }
+    }
+
+    public void stop() {
+        LOG.info("stopping");
+        audit("stop");
+    }
+
+    static class Inner {
+        void run() { LOG.error("inner failed"); }
+    }
+}
+"""
+
+SERVICE_PY = """import logging
+
+logger = logging.getLogger(__name__)
+logger.info("module loaded")
+
+
+def helper(x):
+    logger.debug("helper %s", x)
+
+
+class Service:
+    def __init__(self):
+        self.log = logging.getLogger("svc")
+
+    def _log(self, level, msg, *args):
+        self.log.log(level, "[svc] " + msg, *args)
+
+    @property
+    def name(self):
+        logger.info("name read")
+        return "n"
+
+    def start(self, port):
+        self.log.info("starting on %d", port)
+        self._log(logging.WARNING, "port %s", port)
+"""
+
+
+def _valid_edits(text: str, statements, rng: random.Random) -> str:
+    """An edit a person makes while typing: inside a message, a blank line, a duplicated statement line."""
+    lines = text.split("\n")
+    statement = rng.choice(statements)
+    row = statement.range.start_line
+    line = lines[row]
+    quote = line.find('"')
+    choice = rng.random()
+    if choice < 0.5 and quote >= 0:
+        lines[row] = line[:quote + 1] + rng.choice(["X", "ab ", "{} ", "%s ", ""]) + line[quote + 1:]
+    elif choice < 0.75:
+        lines.insert(row + 1, "")
+    elif line.rstrip().endswith((";", ")")) and line.count("(") == line.count(")"):
+        lines.insert(row, line)
+    else:
+        lines.insert(row, "")
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("path, text", [("Service.java", SERVICE_JAVA), ("service.py", SERVICE_PY)])
+def test_member_updates_equal_fresh_extraction(tmp_path: Path, path: str, text: str) -> None:
+    """Edits inside one method re-extract only that method from a skeleton of the file; the result must be
+    exactly the fresh extraction of the whole text, keys included."""
+    index = StatementIndex(tmp_path, IndexConfig())
+    index.update_file(path, text)
+    rng = random.Random(3)
+    for _ in range(80):
+        text = _valid_edits(text, index.for_path(path), rng)
+        assert index.update_file(path, text) == extract_source(path, text)
+    assert index.report.member_updates > 20  # the fast path was really taken (not for every edit)
+
+
+def test_editing_a_wrapper_re_reads_its_call_sites(tmp_path: Path) -> None:
+    index = StatementIndex(tmp_path, IndexConfig())
+    index.update_file("Service.java", SERVICE_JAVA)
+    changed = SERVICE_JAVA.replace('"[audit] "', '"[AUDIT] "')
+    statements = index.update_file("Service.java", changed)
+    assert statements == extract_source("Service.java", changed)
+    assert "[AUDIT] start {}" in [s.template.text for s in statements]
+
+
+def test_edits_across_members_and_syntax_errors_fall_back_correctly(tmp_path: Path) -> None:
+    index = StatementIndex(tmp_path, IndexConfig())
+    index.update_file("Service.java", SERVICE_JAVA)
+    for text in (
+        SERVICE_JAVA.replace("    public void stop() {", "    }\n    public void stop() {"),  # breaks structure
+        SERVICE_JAVA.replace('LOG.info("stopping");', 'LOG.info("stopping";'),  # syntax error in a member
+        SERVICE_JAVA.replace("private final String name", "private final Logger other = LoggerFactory"
+                             ".getLogger(\"x\");\n    private final String name"),  # a field: not a member
+        SERVICE_JAVA,
+    ):
+        assert index.update_file("Service.java", text) == extract_source("Service.java", text)

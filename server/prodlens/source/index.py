@@ -39,10 +39,12 @@ errors, invalid UTF-8 and extractor failures are counted in the report.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import threading
 import time
+from bisect import bisect_right
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -51,7 +53,7 @@ from typing import Any, Callable, Iterable
 import tree_sitter
 
 from ..config import Config, IndexConfig, load_config
-from ..model import LogStatement, statement_key
+from ..model import LogStatement, Range, statement_key
 from .cache import (
     CACHE_DIR,
     CachedFile,
@@ -60,6 +62,7 @@ from .cache import (
     load_cache,
     save_cache,
 )
+from . import skeleton
 from .extract_types import ExtractContext, LanguageExtractor, RawStatement, WrapperDef
 from .languages import FAMILY, extractor as load_extractor, language_for_path, new_parser
 from .modules import python_module_name
@@ -104,6 +107,7 @@ class IndexReport:
     parsed: int = 0  # files parsed during the build (including re-extraction for wrappers)
     prefiltered: int = 0  # files read but not parsed: no logger word in them
     wrapper_files: int = 0  # files re-extracted because they call a wrapper defined in another file
+    member_updates: int = 0  # update_file calls that re-extracted only the edited function (skeleton)
     seconds: float = 0.0  # build time
 
     def to_json(self) -> dict[str, Any]:
@@ -123,6 +127,7 @@ class IndexReport:
             "parsed": self.parsed,
             "prefiltered": self.prefiltered,
             "wrapper_files": self.wrapper_files,
+            "member_updates": self.member_updates,
             "seconds": round(self.seconds, 4),
         }
 
@@ -174,6 +179,57 @@ def assign_keys(path: str, language: str, raws: Iterable[RawStatement]) -> list[
             )
         )
     return result
+
+
+def _key_info(statements: Iterable[LogStatement]) -> dict[str, tuple[str, int]]:
+    seen: Counter[tuple[str, str | None]] = Counter()
+    info: dict[str, tuple[str, int]] = {}
+    for statement in statements:
+        text = statement.template.text
+        ordinal = seen[(text, statement.level)]
+        seen[(text, statement.level)] += 1
+        info[statement.key] = (text, ordinal)
+    return info
+
+
+def _rekey(
+    path: str,
+    language: str,
+    carried: list[LogStatement],
+    fresh: list[RawStatement],
+    info: dict[str, tuple[str, int]],
+) -> tuple[list[LogStatement], dict[str, tuple[str, int]]]:
+    """`assign_keys` for a member update: carried statements keep their object (and key) unless their ordinal
+    moved; only the fresh statements of the edited member are keyed from scratch."""
+    def position(item: LogStatement | RawStatement) -> tuple[int, int, int, int]:
+        r = item.range
+        return r.start_line, r.start_column, r.end_line, r.end_column
+
+    items: list[tuple[tuple[int, int, int, int], int, LogStatement | RawStatement]] = [
+        (position(s), 0, s) for s in carried
+    ]
+    items.extend((position(r), 1, r) for r in fresh)
+    items.sort(key=lambda item: (item[0], item[1]))
+    seen: Counter[tuple[str, str | None]] = Counter()
+    result: list[LogStatement] = []
+    new_info: dict[str, tuple[str, int]] = {}
+    for _, is_fresh, item in items:
+        if not is_fresh:
+            text, old_ordinal = info[item.key]  # type: ignore[union-attr]
+        else:
+            text, old_ordinal = item.template.text, -1
+        ordinal = seen[(text, item.level)]
+        seen[(text, item.level)] += 1
+        if not is_fresh and ordinal == old_ordinal:
+            result.append(item)  # type: ignore[arg-type]
+            new_info[item.key] = (text, ordinal)  # type: ignore[union-attr]
+            continue
+        statement = assign_keys(path, language, [item])[0]  # ordinal 0 there: re-key with the real one
+        if ordinal:
+            statement = dataclasses.replace(statement, key=statement_key(path, item.template, item.level, ordinal))
+        result.append(statement)
+        new_info[statement.key] = (text, ordinal)
+    return result, new_info
 
 
 def _available_extractor(language: str) -> LanguageExtractor | None:
@@ -256,10 +312,23 @@ def extract_source(
 
 
 @dataclass(slots=True)
+class _Skeleton:
+    """The last skeleton of an open file (see `skeleton`): which member it keeps, its text and its tree."""
+
+    member_start: int
+    member_end: int
+    source: bytes
+    tree: tree_sitter.Tree
+
+
+@dataclass(slots=True)
 class _OpenTree:
     language: str
     source: bytes
     tree: tree_sitter.Tree
+    skeleton: _Skeleton | None = None
+    members: list[skeleton.Member] | None = None  # functions/methods of `tree`, when known
+    key_info: dict[str, tuple[str, int]] | None = None  # statement key -> (template text, ordinal)
 
 
 def _common_prefix(a: bytes, b: bytes) -> int:
@@ -301,14 +370,23 @@ def compute_edit(old: bytes, new: bytes) -> dict[str, Any] | None:
     suffix = _common_suffix(old, new, min(len(old), len(new)) - prefix)
     old_end = len(old) - suffix
     new_end = len(new) - suffix
+    start_row, start_column = _point(old, prefix)
+    # the end points from the start point: only the changed span is scanned again
     return {
         "start_byte": prefix,
         "old_end_byte": old_end,
         "new_end_byte": new_end,
-        "start_point": _point(old, prefix),
-        "old_end_point": _point(old, old_end),
-        "new_end_point": _point(new, new_end),
+        "start_point": (start_row, start_column),
+        "old_end_point": _span_end(old, prefix, old_end, start_row, start_column),
+        "new_end_point": _span_end(new, prefix, new_end, start_row, start_column),
     }
+
+
+def _span_end(source: bytes, start: int, end: int, row: int, column: int) -> tuple[int, int]:
+    breaks = source.count(b"\n", start, end)
+    if not breaks:
+        return row, column + (end - start)
+    return row + breaks, end - (source.rfind(b"\n", start, end) + 1)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -629,8 +707,9 @@ class StatementIndex:
 
     def update_file(self, rel_path: str, text: str | bytes) -> list[LogStatement]:
         """Re-extract one file from its new text (an editor buffer or the file on disk) and return its
-        statements. Incremental: the previous tree of this file, when kept, is edited and reused by the parser.
-        Only this file's statements change. Files outside the index's languages/globs yield []."""
+        statements. Incremental: the previous tree of this file, when kept, is edited and reused by the parser,
+        and an edit inside one function re-extracts only that function (see `skeleton`). Only this file's
+        statements change. Files outside the index's languages/globs yield []."""
         rel = normalize_rel_path(rel_path)
         with self._lock:
             language, reason = self._path_filter.file_reason(rel)
@@ -651,19 +730,29 @@ class StatementIndex:
             else:
                 self._replaced_utf8.discard(rel)
             self._known_paths.add(rel)
-            tree = self._incremental_parse(rel, language, source)
-            foreign = self._registry.foreign_for(rel, language, source) if self.config.detect_wrappers else []
-            module = self._module_for(rel, language)
-            extracted = _run_extractor(
-                extractor, tree, source, rel, language, module, self.config, self._configured + foreign
-            )
-            entry = CachedFile(
-                size=-1, mtime_ns=-1,  # editor text may differ from disk: never trust a stat against it
-                digest=content_digest(source), language=language, module=module,
-                errors=extracted.errors, failure=extracted.failure, wrappers=extracted.wrappers,
-                foreign=wrapper_set_fingerprint(foreign), statements=extracted.statements,
-            )
             old = self._entries.get(rel)
+            previous = self._trees.get(rel)
+            if previous is not None and previous.source == source and old is not None and old.mtime_ns == -1:
+                return list(old.statements)  # the same text again (didSave after didChange)
+            tree, edit = self._incremental_parse(rel, language, source)
+            foreign = self._registry.foreign_for(rel, language, source) if self.config.detect_wrappers else []
+            foreign_fingerprint = wrapper_set_fingerprint(foreign)
+            module = self._module_for(rel, language)
+            wrappers = self._configured + foreign
+            entry = None
+            if edit is not None and tree is not None and old is not None and previous is not None \
+                    and old.foreign == foreign_fingerprint and old.module == module:
+                entry = self._update_member(rel, language, extractor, source, tree, edit, old, previous, wrappers)
+            if entry is None:
+                extracted = _run_extractor(extractor, tree, source, rel, language, module, self.config, wrappers)
+                entry = CachedFile(
+                    size=-1, mtime_ns=-1, digest="", language=language, module=module,
+                    errors=extracted.errors, failure=extracted.failure, wrappers=extracted.wrappers,
+                    foreign=foreign_fingerprint, statements=extracted.statements,
+                )
+            # editor text may differ from disk: size/mtime -1 never match a stat, and the digest is computed
+            # when the cache is saved (hashing on every keystroke would be wasted work)
+            entry.size, entry.mtime_ns, entry.digest = -1, -1, ""
             if old is not None:
                 for statement in old.statements:
                     if self._by_key.get(statement.key) is statement:
@@ -674,10 +763,135 @@ class StatementIndex:
             self._statements = None
             return list(entry.statements)
 
-    def _incremental_parse(self, rel: str, language: str, source: bytes) -> tree_sitter.Tree | None:
+    def _update_member(
+        self,
+        rel: str,
+        language: str,
+        extractor: LanguageExtractor,
+        source: bytes,
+        tree: tree_sitter.Tree,
+        edit: dict[str, Any],
+        old: CachedFile,
+        previous: "_OpenTree",
+        wrappers: list[WrapperDef],
+    ) -> CachedFile | None:
+        """The file's new entry when the edit lies inside one function/method, re-extracting only that member
+        from a skeleton of the file; None when the full extraction must run (see `skeleton`)."""
+        if old.skip is not None or old.failure is not None or old.errors or not skeleton.supported(language):
+            return None
+        row_delta = edit["new_end_point"][0] - edit["old_end_point"][0]
+        byte_delta = edit["new_end_byte"] - edit["old_end_byte"]
+        found, moved = self._members_after_edit(previous, tree, edit, byte_delta, row_delta, language, source)
+        if not found:
+            return None
+        keep = skeleton.enclosing(found, edit["start_byte"], edit["new_end_byte"])
+        if keep is None:
+            return None
+        # an edit that adds or removes a logger binding changes other members' statements: full extraction
+        if skeleton.may_bind_logger(source[keep.start_byte:keep.end_byte]) or skeleton.may_bind_logger(
+                previous.source[keep.start_byte:keep.end_byte - byte_delta]):
+            return None
+        old_keep_end_row = keep.end_row - row_delta
+        # old statements: in the edited member (replaced), in other members (kept, moved), elsewhere (re-read)
+        member_starts = [m.start_row for m in found]
+        carried: list[LogStatement] = []
+        for statement in old.statements:
+            start_row, end_row = statement.range.start_line, statement.range.end_line
+            if keep.start_row <= start_row and end_row <= old_keep_end_row:
+                if statement.wrapper:
+                    return None  # the member defines a wrapper: its call sites elsewhere may change
+                continue
+            if start_row > old_keep_end_row:
+                start_row, end_row = start_row + row_delta, end_row + row_delta
+            position = bisect_right(member_starts, start_row) - 1
+            if position >= 0 and found[position] is not keep and end_row <= found[position].end_row:
+                if row_delta and statement.range.start_line > old_keep_end_row:
+                    r = statement.range
+                    statement = dataclasses.replace(
+                        statement, range=Range(r.start_line + row_delta, r.start_column, r.end_line + row_delta,
+                                               r.end_column))
+                carried.append(statement)
+        skeleton_source, skeleton_tree = self._skeleton_tree(
+            language, source, found, keep, previous.skeleton if moved else None, edit, byte_delta)
+        if skeleton_tree is None:
+            return None
+        context = ExtractContext(config=self.config, wrappers=wrappers + old.wrappers, module=old.module)
+        try:
+            extraction = extractor.extract(skeleton_tree, skeleton_source, rel, context)
+        except Exception:
+            return None  # let the full extraction report it
+        if extraction.wrappers or extraction.errors or any(r.wrapper for r in extraction.statements):
+            return None
+        current = self._trees.get(rel)
+        if current is not None and current.source is source:
+            current.skeleton = _Skeleton(keep.start_byte, keep.end_byte, skeleton_source, skeleton_tree)
+            current.members = found
+        info = previous.key_info
+        if info is None or len(info) != len(old.statements) or any(s.key not in info for s in old.statements):
+            info = _key_info(old.statements)
+        statements, new_info = _rekey(rel, language, carried, extraction.statements, info)
+        if current is not None and current.source is source:
+            current.key_info = new_info
+        self._report.member_updates += 1
+        return CachedFile(size=-1, mtime_ns=-1, digest="", language=language, module=old.module,
+                          errors=0, failure=None, wrappers=old.wrappers, foreign=old.foreign,
+                          statements=statements)
+
+    def _members_after_edit(
+        self,
+        previous: "_OpenTree",
+        tree: tree_sitter.Tree,
+        edit: dict[str, Any],
+        byte_delta: int,
+        row_delta: int,
+        language: str,
+        source: bytes,
+    ) -> tuple[list[skeleton.Member] | None, bool]:
+        """The members of the new tree, and whether they are the previous ones moved. Walking a large class costs
+        milliseconds, so when the edit was inside one member and tree-sitter reports no structural change
+        outside it, the previous list is moved instead."""
+        last = previous.members
+        if last:
+            member = skeleton.enclosing(last, edit["start_byte"], edit["old_end_byte"])
+            if member is not None:
+                new_end = member.end_byte + byte_delta
+                changed = previous.tree.changed_ranges(tree)
+                if all(member.start_byte < r.start_byte and r.end_byte < new_end for r in changed):
+                    return skeleton.shifted(last, member, byte_delta, row_delta), True
+        return skeleton.members(tree, language, source), False
+
+    def _skeleton_tree(
+        self,
+        language: str,
+        source: bytes,
+        found: list[skeleton.Member],
+        keep: skeleton.Member,
+        last: "_Skeleton | None",
+        edit: dict[str, Any],
+        byte_delta: int,
+    ) -> tuple[bytes, tree_sitter.Tree | None]:
+        """The skeleton's text and tree: incrementally from the previous skeleton when the edit is in the same
+        member as last time (the usual case while typing), else built and parsed afresh."""
+        parser = self._parser(language)
+        if last is not None and last.member_start == keep.start_byte \
+                and last.member_end + byte_delta == keep.end_byte and edit["old_end_byte"] < last.member_end:
+            # same member as last time: the skeleton changes exactly as the file did (same offsets and points)
+            text = last.source[:keep.start_byte] + source[keep.start_byte:keep.end_byte] \
+                + last.source[last.member_end:]
+            last.tree.edit(**edit)
+            return text, parser.parse(text, last.tree)
+        text = skeleton.blank_others(source, found, keep, language)
+        return text, parser.parse(text)
+
+    def _incremental_parse(
+        self, rel: str, language: str, source: bytes
+    ) -> tuple[tree_sitter.Tree | None, dict[str, Any] | None]:
+        """The new tree of a file, re-using its previous tree when kept, and the edit between them (None when
+        there was no previous tree)."""
         parser = self._parser(language)
         previous = self._trees.pop(rel, None)
         tree: tree_sitter.Tree | None
+        edit = None
         if previous is not None and previous.language == language:
             edit = compute_edit(previous.source, source)
             if edit is None:
@@ -686,12 +900,14 @@ class StatementIndex:
                 previous.tree.edit(**edit)
                 tree = parser.parse(source, previous.tree)
         else:
+            previous = None
             tree = parser.parse(source)
         if tree is not None:
-            self._trees[rel] = _OpenTree(language, source, tree)
+            kept = _OpenTree(language, source, tree)
+            self._trees[rel] = kept
             while len(self._trees) > OPEN_TREES:
                 self._trees.popitem(last=False)
-        return tree
+        return tree, edit
 
     def close_file(self, rel_path: str) -> None:
         """Forget the kept tree of a file (the editor closed it); its statements stay."""
@@ -722,7 +938,14 @@ class StatementIndex:
         if not self.config.cache:
             return False
         with self._lock:
-            entries = dict(self._entries)
+            entries = {}
+            for rel, entry in self._entries.items():
+                if not entry.digest:  # from update_file: hash the text when it is still at hand, else drop
+                    open_tree = self._trees.get(rel)
+                    if open_tree is None:
+                        continue
+                    entry.digest = content_digest(open_tree.source)
+                entries[rel] = entry
             wrapper_sets = self._registry.family_fingerprints()
         try:
             save_cache(self.cache_dir, self._extraction_fingerprint(), entries, wrapper_sets)
