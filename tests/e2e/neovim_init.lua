@@ -15,7 +15,7 @@ local function finish()
   vim.cmd('qa!')
 end
 
-local ok, err = pcall(function()
+local function run()
   local buf = vim.api.nvim_get_current_buf()
   local client_id = vim.lsp.start_client({
     name = 'prodlens',
@@ -70,12 +70,18 @@ local ok, err = pcall(function()
   end
   local client = vim.lsp.get_client_by_id(client_id)
   if client then
-    result.show_document = client.config.capabilities.window
-      and client.config.capabilities.window.showDocument
-      and client.config.capabilities.window.showDocument.support or false
+    local caps = vim.lsp.protocol.make_client_capabilities()
+    result.show_document = caps.window and caps.window.showDocument and caps.window.showDocument.support or false
     client.stop()
     vim.wait(2000, function() return client.is_stopped() end, 50)
   end
-end)
-if not ok then table.insert(result.errors, tostring(err)) end
-finish()
+end
+
+-- The file named on the command line is loaded after this script runs: start once Neovim has entered.
+vim.api.nvim_create_autocmd('VimEnter', {
+  callback = function()
+    local ok, err = pcall(run)
+    if not ok then table.insert(result.errors, tostring(err)) end
+    finish()
+  end,
+})
