@@ -74,3 +74,31 @@ def test_wrapper_named_like_a_logging_method_is_not_matched_on_other_packages():
               ' grpclog.Errorf("via the package %d", 1)\n other.Errorf("unknown receiver")\n}\n')
     statements = extract(source, wrappers=[wrapper], path="x/x.go").statements
     assert [(s.template.text, s.level) for s in statements] == [("via the package {}", "error")]
+
+
+def test_wrapper_formatting_through_sprintf_and_level_parameter():
+    source = """package shop
+import (
+    "fmt"
+    "log/slog"
+)
+
+func warnf(format string, args ...any) {
+    slog.Warn(fmt.Sprintf("[shop] "+format, args...))
+}
+
+func logAt(level slog.Level, msg string, args ...any) {
+    slog.Log(ctx, level, "shop: "+msg, args...)
+}
+
+func run() {
+    warnf("disk %d%% full", 97)
+    logAt(slog.LevelError, "gave up", "tries", 3)
+}
+"""
+    result = extract(source)
+    by_name = {w.name: w for w in result.wrappers}
+    assert by_name["warnf"].placeholder_style == "printf" and by_name["warnf"].level == "warn"
+    assert by_name["logAt"].level_param == 0 and by_name["logAt"].level is None
+    sites = [(s.template.text, s.level) for s in result.statements if not s.wrapper]
+    assert sites == [("[shop] disk {}% full", "warn"), ("shop: gave up", "error")]

@@ -173,10 +173,8 @@ class GoExtractor:
         if name_node is None:
             return None
         func_name = text_of(name_node)
-        passes_args = any(
-            a.type == "variadic_argument" and a.named_children and text_of(a.named_children[0]) in names
-            for a in call.extra + call.message_args
-        )
+        forwarded = _forwarded_variadic(call.extra + call.message_args, names)
+        passes_args = forwarded is not None
         message_param = None
         param_name = ""
         message_nodes = call.message_args[:1] if call.mode != "print" else call.message_args
@@ -200,10 +198,8 @@ class GoExtractor:
         level_param = None
         if call.level_arg is not None and call.level_arg.type == "identifier" and text_of(call.level_arg) in names:
             level_param = names[text_of(call.level_arg)]
-        args_param = None
-        for arg in call.extra + call.message_args:
-            if arg.type == "variadic_argument" and arg.named_children and text_of(arg.named_children[0]) in names:
-                args_param = names[text_of(arg.named_children[0])]
+        args_param = forwarded
+        sprintf = call.mode != "printf" and args_param is not None  # `log.Print(fmt.Sprintf(format, args...))`
         passthrough = len(template.parts) == 1 and isinstance(template.parts[0], Hole)
         return WrapperDef(
             name=func_name,
@@ -217,7 +213,7 @@ class GoExtractor:
             template=None if passthrough else template,
             message_hole="message",
             args_param=args_param,
-            placeholder_style="printf" if call.mode == "printf" and args_param is not None else None,
+            placeholder_style="printf" if (call.mode == "printf" or sprintf) and args_param is not None else None,
             method=function.type == "method_declaration",
             exported=func_name[:1].isupper(),
         )
@@ -602,6 +598,21 @@ def _parameters(function: tree_sitter.Node) -> list[tuple[str, str, bool]]:
         for child in declared_names(decl):
             out.append((text_of(child), type_text, decl.type == "variadic_parameter_declaration"))
     return out
+
+
+def _forwarded_variadic(args: list[tree_sitter.Node], names: dict[str, int]) -> int | None:
+    """Index of the parameter forwarded as `args...`, directly or into `fmt.Sprintf(format, args...)`."""
+    for arg in args:
+        if arg.type == "variadic_argument" and arg.named_children and text_of(arg.named_children[0]) in names:
+            return names[text_of(arg.named_children[0])]
+        if arg.type == "call_expression":
+            function = arg.child_by_field_name("function")
+            inner = arg.child_by_field_name("arguments")
+            if function is not None and text_of(function) in ("fmt.Sprintf", "fmt.Errorf") and inner is not None:
+                found = _forwarded_variadic(list(inner.named_children), names)
+                if found is not None:
+                    return found
+    return None
 
 
 def _concat_operands(node: tree_sitter.Node) -> list[tree_sitter.Node]:
