@@ -187,3 +187,27 @@ def test_message_suppliers_are_read_through_the_lambda():
     fields = '    static final Logger LOGGER = Logger.getLogger(Shop.class.getName());\n'
     j = only('LOGGER.log(Level.FINE, () -> "supplied " + s);', header=header, fields=fields)
     assert (j.level, j.logger, j.template.text) == ("debug", "org.example.Shop", "supplied {}")
+
+
+def test_statements_in_initializers_constructors_lambdas_anonymous_classes_enums_and_interfaces():
+    source = b"""package p;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+public enum Mode {
+    A, B;
+    private static final Logger LOG = LoggerFactory.getLogger(Mode.class);
+    static { LOG.info("static init"); }
+    Mode() { }
+    void f(java.util.List<String> xs) {
+        xs.forEach(x -> LOG.debug("item {}", x));
+        new Thread(new Runnable() { public void run() { LOG.warn("anonymous"); } }).start();
+        final Logger local = LoggerFactory.getLogger("local.name");
+        local.error("local logger");
+    }
+    interface Api { Logger L = LoggerFactory.getLogger(Api.class); default void g() { L.trace("default method"); } }
+}
+"""
+    statements = EXTRACTOR.extract(new_parser("java").parse(source), source, "Mode.java", ExtractContext()).statements
+    assert [(s.template.text, s.level, s.logger) for s in statements] == [
+        ("static init", "info", "p.Mode"), ("item {}", "debug", "p.Mode"), ("anonymous", "warn", "p.Mode"),
+        ("local logger", "error", "local.name"), ("default method", "trace", "p.Mode$Api")]

@@ -67,3 +67,18 @@ import org.slf4j.Logger;
 class A { static void report(Logger target, int n) { target.info("n={}", n); } }
 """)
     assert [(s.receiver, s.framework) for s in statements] == [("declared", "slf4j")]
+
+
+def test_another_classes_logger_field_is_convention_without_this_files_logger_name():
+    statements = extract("""
+package p;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+class A {
+    static final Logger LOG = LoggerFactory.getLogger(A.class);
+    void f() { LOG.info("own"); this.LOG.info("own too"); A.LOG.info("own class"); Other.LOG.info("other"); }
+}
+""")
+    assert [(s.template.text, s.receiver, s.logger) for s in statements] == [
+        ("own", "declared", "p.A"), ("own too", "declared", "p.A"), ("own class", "declared", "p.A"),
+        ("other", "convention", None)]

@@ -181,9 +181,13 @@ class JavaExtractor:
             name = text_of(node)
         elif kind == "field_access":
             field = node.child_by_field_name("field")
-            if field is None:
+            obj = node.child_by_field_name("object")
+            if field is None or obj is None:
                 return None
             name = text_of(field)
+            if obj.type not in ("this", "super") and text_of(obj).rsplit(".", 1)[-1] not in facts.classes:
+                # `OtherClass.LOG`: a field of a class this file does not declare; only its name speaks
+                return ("convention", LoggerVar(True, facts.file_framework, None)) if CONVENTION.search(name) else None
         elif kind == "method_invocation":
             name_node = node.child_by_field_name("name")
             method = text_of(name_node) if name_node is not None else ""
