@@ -67,7 +67,17 @@ def test_call_sites_in_other_files_become_statements(tmp_path: Path) -> None:
     assert inner.wrapper is True and inner.template.text == "[audit] {}"
     site = index.for_path("app/views.py")[0]
     assert site.wrapper is False and site.level == "info"
-    assert index.report.wrapper_files == 2
+    # files are indexed in path order and wrappers known so far are applied at once: callers that come after
+    # their wrapper's file need no second extraction
+    assert index.report.wrapper_files == 0
+
+
+def test_callers_before_the_wrapper_are_extracted_again(tmp_path: Path) -> None:
+    write(tmp_path, "a_views.py", VIEWS.replace("from app.helpers import audit", "from z_helpers import audit"))
+    write(tmp_path, "z_helpers.py", HELPERS)
+    index = StatementIndex.build(tmp_path, IndexConfig(), use_cache=False)
+    assert texts(index, "a_views.py") == ["[audit] user {} logged in"]
+    assert index.report.wrapper_files == 1
 
 
 def test_wrapper_detection_can_be_turned_off(tmp_path: Path) -> None:

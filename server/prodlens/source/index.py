@@ -521,11 +521,16 @@ class StatementIndex:
             if cached.skip is None:
                 sources[rel] = decode_source(data)[0]
             return
-        entry = self._extract_bytes(rel, language, extractor, data, digest, module, self._configured)
+        # wrappers of files indexed so far are applied at once (files after a wrapper's definition then need no
+        # second extraction); `_resolve_wrappers` completes the rest
+        source = decode_source(data)[0]
+        foreign = self._registry.foreign_for(rel, language, source) if self.config.detect_wrappers else []
+        entry = self._extract_bytes(rel, language, extractor, data, digest, module, self._configured + foreign,
+                                    prefilter=not foreign, foreign=wrapper_set_fingerprint(foreign))
         entry.size, entry.mtime_ns = source_file.size, source_file.mtime_ns
         self._set_entry(rel, entry)
         if entry.skip is None:
-            sources[rel] = decode_source(data)[0]
+            sources[rel] = source
 
     def _extract_bytes(
         self,

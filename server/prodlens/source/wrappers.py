@@ -119,9 +119,9 @@ class WrapperRegistry:
         it is a fast substring search, and most files contain none of the names."""
         if family not in self._patterns:
             names = sorted({call_name(w.name) for w in self.family_wrappers(family)} - {""})
-            self._patterns[family] = [
-                (n.encode(), re.compile(rb"(?<![\w$])" + re.escape(n.encode()) + rb"\s*[(<]")) for n in names
-            ]
+            # the pattern starts with the literal name, so the regex engine can skip ahead to it; the character
+            # before the name is checked by hand (a leading lookbehind would defeat that optimisation)
+            self._patterns[family] = [(n.encode(), re.compile(re.escape(n.encode()) + rb"\s*[(<]")) for n in names]
         return self._patterns[family]
 
     def foreign_for(self, path: str, language: str, source: bytes) -> list[WrapperDef]:
@@ -130,7 +130,7 @@ class WrapperRegistry:
         if family is None:
             return []
         called = {
-            name.decode() for name, pattern in self._names(family) if name in source and pattern.search(source)
+            name.decode() for name, pattern in self._names(family) if name in source and _called(pattern, source)
         }
         if not called:
             return []
@@ -141,3 +141,17 @@ class WrapperRegistry:
             for w in ws
             if FAMILY.get(w.language) == family and call_name(w.name) in called
         ]
+
+
+def _is_identifier_byte(byte: int) -> bool:
+    return byte == 0x24 or byte == 0x5F or 0x30 <= byte <= 0x39 or 0x41 <= byte <= 0x5A or 0x61 <= byte <= 0x7A \
+        or byte >= 0x80
+
+
+def _called(pattern: re.Pattern[bytes], source: bytes) -> bool:
+    """Whether `name(` occurs as a whole identifier (not the end of a longer one: `reaudit(`)."""
+    for match in pattern.finditer(source):
+        start = match.start()
+        if start == 0 or not _is_identifier_byte(source[start - 1]):
+            return True
+    return False
