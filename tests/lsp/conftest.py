@@ -7,7 +7,6 @@ showDocument, progress), `nvim_client` Neovim 0.7's (none of them), so every cap
 
 from __future__ import annotations
 
-import asyncio
 import shutil
 import sys
 from pathlib import Path
@@ -43,10 +42,6 @@ def workspace(tmp_path: Path, request: pytest.FixtureRequest, ingested_service: 
     with_store = request.node.get_closest_marker("no_store") is None
     shutil.copytree(ingested_service, root, ignore=None if with_store else shutil.ignore_patterns(".prodlens"))
     return root
-
-
-def uri(root: Path, rel: str) -> str:
-    return uris.from_fs_path(str(root / rel))
 
 
 def _init_options(request: pytest.FixtureRequest):
@@ -85,46 +80,3 @@ async def nvim_client(lsp_client: LanguageClient, workspace: Path, request: pyte
     await lsp_client.shutdown_session()
 
 
-def open_file(client: LanguageClient, root: Path, rel: str) -> str:
-    document_uri = uri(root, rel)
-    language = {"java": "java", "py": "python"}[rel.rsplit(".", 1)[1]]
-    client.text_document_did_open(
-        types.DidOpenTextDocumentParams(
-            text_document=types.TextDocumentItem(
-                uri=document_uri, language_id=language, version=1, text=(root / rel).read_text()
-            )
-        )
-    )
-    return document_uri
-
-
-async def lens_titles(client: LanguageClient, document_uri: str, settle: bool = True) -> dict[int, str]:
-    """Every lens of the document by 0-based line, resolving the ones that come without a title.
-
-    With `settle`, asks again while any lens still says "counting…" (a slow first store read on a loaded
-    machine); an editor would get there through workspace/codeLens/refresh or its next lens request.
-    """
-    for _ in range(100):
-        lenses = await client.text_document_code_lens_async(
-            types.CodeLensParams(text_document=types.TextDocumentIdentifier(uri=document_uri))
-        )
-        titles = {}
-        for lens in lenses or []:
-            if lens.command is None:
-                lens = await client.code_lens_resolve_async(lens)
-            titles[lens.range.start.line] = lens.command.title if lens.command else None
-        if not settle or not any(t is None or t.startswith("counting…") for t in titles.values()):
-            return titles
-        await asyncio.sleep(0.1)
-    return titles
-
-
-async def wait_for(predicate, what: str, attempts: int = 200, pause: float = 0.05):
-    """Poll an async predicate until it returns something truthy (no timing threshold: pytest-timeout bounds)."""
-    last = None
-    for _ in range(attempts):
-        last = await predicate()
-        if last:
-            return last
-        await asyncio.sleep(pause)
-    raise AssertionError(f"gave up waiting for {what}; last value: {last!r}")

@@ -7,7 +7,7 @@ import json
 import pytest
 from lsprotocol import types
 
-from conftest import lens_titles, open_file, uri
+from lsp_helpers import lens_titles, open_file, uri
 from sample_service import CHARGING, FAILED, JAVA_PATH, RETRY
 
 

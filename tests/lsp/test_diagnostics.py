@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from lsprotocol import types
 
-from conftest import open_file, wait_for
+from lsp_helpers import open_file, wait_for
 from sample_service import AUDIT, DYNAMIC, FAILED, JAVA_PATH, PY_PATH, SHIPPED
 
 

@@ -7,7 +7,7 @@ import re
 from lsprotocol import types
 from prodlens.lsp.render import SPARK_BARS as SPARK
 
-from conftest import open_file
+from lsp_helpers import open_file
 from sample_service import AUDIT, FAILED, JAVA_PATH
 
 

@@ -8,7 +8,7 @@ import sys
 
 from lsprotocol import types
 
-from conftest import lens_titles, open_file, wait_for
+from lsp_helpers import lens_titles, open_file, wait_for
 from sample_service import AUDIT, CHARGING, DYNAMIC, EXPECTED_LENSES, FAILED, JAVA_PATH, PY_PATH, RETRY
 
 

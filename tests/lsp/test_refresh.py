@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
-from conftest import lens_titles, open_file, wait_for
+from lsp_helpers import lens_titles, open_file, wait_for
 from sample_service import JAVA_LOGGER, JAVA_PATH, RETRY, _record, ingest, write_log
 
 

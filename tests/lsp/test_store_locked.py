@@ -15,7 +15,7 @@ import sqlite3
 import pytest
 from lsprotocol import types
 
-from conftest import lens_titles, open_file, wait_for
+from lsp_helpers import lens_titles, open_file, wait_for
 from sample_service import CHARGING, EXPECTED_LENSES, FAILED, JAVA_PATH
 
 

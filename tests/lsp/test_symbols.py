@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from conftest import uri
+from lsp_helpers import uri
 from sample_service import FAILED, JAVA_PATH, RETRY
 
 

@@ -10,7 +10,7 @@ it goes into Markdown only through `code_span`, which picks a fence the text can
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Iterable, Sequence
 
 from ..model import Counts, LogStatement, Sample

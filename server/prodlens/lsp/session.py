@@ -26,7 +26,7 @@ from ..model import LogStatement
 from . import convert
 from .counts import Details, FetchResult, dashboard_url, fetch_counts, fetch_details, store_signature
 from .diagnostics import document_diagnostics
-from .render import LensState, hover_markdown, lens_title, match_info
+from .render import hover_markdown, lens_title, match_info
 from .workspace import ProdlensWorkspace
 
 log = logging.getLogger(__name__)
