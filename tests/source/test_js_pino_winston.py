@@ -95,8 +95,8 @@ def test_this_logger_member():
 
 
 def test_logger_of_unknown_make():
-    # the file does not say what `log` is: an object first is a merging object (pino style), otherwise the
-    # arguments are formatted like util.format (proc-log, npmlog, console-like loggers)
+    # the file does not say what `log` is: an object first is a merging object (pino style), otherwise text
+    # arguments are joined like util.format does (proc-log, npmlog, console-like loggers)
     lines = by_line(extract('''
         const { log } = require('proc-log');
         class Builder {
@@ -108,11 +108,18 @@ def test_logger_of_unknown_make():
         }
     '''))
     assert (lines[5].framework, lines[5].receiver, lines[5].level) == ("unknown", "convention", "debug")
-    assert lines[5].template.text == "tarball done parsing {}"
+    assert lines[5].template.text == "tarball done parsing"  # `n` may be context, not text: partial
+    assert lines[5].confidence is Confidence.PARTIAL
     assert lines[6].template.text == "obj first"
     assert lines[7].framework == "unknown"
 
 
-def test_unknown_logger_trailing_object_is_metadata():
-    statement = extract("logger.info('user created', { id });\n").statements[0]
-    assert statement.template.text == "user created"
+def test_unknown_logger_appends_text_but_not_values():
+    lines = by_line(extract("""
+        logger.info('user created', { id });
+        logger.verbose('cache miss', correlationId);
+        logger.warn('stage', `step ${n}`);
+    """))
+    assert lines[2].template.text == "user created" and lines[2].confidence is Confidence.PARTIAL
+    assert lines[3].template.text == "cache miss"
+    assert lines[4].template.text == "stage step {}"

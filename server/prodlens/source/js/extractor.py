@@ -419,6 +419,7 @@ class _FileState:
             return Message([Hole()], False, [], None)
         first, rest = args[0], args[1:]
         forwards = None
+        uncertain = False
         if isinstance(first, Spread):
             name = first.name
             if scope is not None and name is not None and (name in scope.params or name == "arguments"):
@@ -445,8 +446,14 @@ class _FileState:
                     # a logger of unknown make given a trailing object literal is taken to treat it as metadata
                     # (winston's `logger.info("created", { id })`), not as text
                     extras = rest[consumed:]
-                    if style == "object-first-append" and extras and _is_object(extras[-1]) and extras[-1].type == "object":
-                        extras = extras[:-1]
+                    if style == "object-first-append":
+                        # a logger of unknown make: text arguments are appended (npmlog, proc-log, console-like
+                        # loggers); other values are more often context than text (winston's metadata object,
+                        # MSAL's correlation id, pino drops them), so they are left out and the statement is
+                        # marked partial
+                        kept = [e for e in extras if not isinstance(e, Spread) and stringish(e)]
+                        uncertain = len(kept) != len(extras)
+                        extras = kept
                     for extra in extras:
                         parts.append(" ")
                         if not isinstance(extra, Spread) and stringish(extra):
@@ -457,7 +464,7 @@ class _FileState:
                 # debug: a non-string first argument is printed with %O; console inspects it. Both then append.
                 parts = [Hole(HoleKind.JSON if framework == "debug" else HoleKind.ANY, _text(first)[:40] or None)]
                 parts, _ = apply_util_format(parts, nargs, append_extra=True)
-        partial = built.opaque or formatted
+        partial = built.opaque or formatted or uncertain
         return Message(parts, partial, built.params, forwards)
 
     def _maybe_wrapper(self, scope: Scope | None, message: Message, framework: str, level: str | None,
