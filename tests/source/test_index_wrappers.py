@@ -162,3 +162,14 @@ def test_configured_logging_method_in_java(tmp_path: Path) -> None:
     config = IndexConfig(logging_methods=[LoggingMethod(name="emit", level="error", language="java")])
     statements = StatementIndex.build(tmp_path, config, use_cache=False).for_path("Job.java")
     assert [(s.template.text, s.level) for s in statements] == [("job {} done", "error")]
+
+
+def test_wrapper_edited_in_editor_then_saved_reaches_callers_on_next_build(tmp_path: Path) -> None:
+    root = make_tree(tmp_path)
+    index = StatementIndex.build(root, IndexConfig())
+    changed = HELPERS.replace("[audit] ", "[edited] ")
+    index.update_file("app/helpers.py", changed)
+    index.save()  # callers were not re-resolved: the cache must not claim they were
+    write(root, "app/helpers.py", changed)
+    again = StatementIndex.build(root, IndexConfig())
+    assert texts(again, "app/views.py") == ["[edited] user {} logged in"]

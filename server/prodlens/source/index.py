@@ -951,7 +951,10 @@ class StatementIndex:
                         continue
                     entry.digest = content_digest(open_tree.source)
                 entries[rel] = entry
-            wrapper_sets = self._registry.family_fingerprints()
+            # the wrapper sets the entries were last resolved against (not the registry's current ones: a wrapper
+            # changed by update_file has not reached its callers until resolve_wrappers, so the next build must
+            # see the difference and re-check them)
+            wrapper_sets = dict(self._resolved_sets)
         try:
             save_cache(self.cache_dir, self._extraction_fingerprint(), entries, wrapper_sets)
         except OSError as exc:
