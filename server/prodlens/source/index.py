@@ -271,19 +271,28 @@ def _run_extractor(
         return _Extracted([], [], failure=f"extractor failed: {type(exc).__name__}: {exc}"[:500])
 
 
-def _prefilter(language: str, extractor: LanguageExtractor, extra_names: Iterable[str]) -> re.Pattern[bytes]:
+def _prefilter(
+    language: str, extractor: LanguageExtractor, extra_names: Iterable[str]
+) -> Callable[[bytes], bool]:
+    """Whether a file may hold a log call: a case-insensitive substring test per word (lowering the bytes once
+    and using `in` is several times faster than one case-insensitive regex), or the extractor's own pattern."""
+    names = [call_name(n).lower().encode() for n in extra_names if call_name(n)]
     custom = getattr(extractor, "prefilter", None)
-    words: list[bytes] = []
     if isinstance(custom, (bytes, str)):
-        pattern = custom.encode() if isinstance(custom, str) else custom
-    else:
-        words = list(_PREFILTER_WORDS.get(FAMILY.get(language, ""), (b"log",)))
-        pattern = b""
-    words.extend(call_name(n).encode() for n in extra_names if call_name(n))
-    alternatives = [re.escape(w) for w in words]
-    if pattern:
-        alternatives.insert(0, b"(?:" + pattern + b")")
-    return re.compile(b"(?i)" + b"|".join(alternatives))
+        pattern = re.compile(custom.encode() if isinstance(custom, str) else custom)
+
+        def custom_test(source: bytes) -> bool:
+            lowered = source.lower()
+            return pattern.search(source) is not None or any(name in lowered for name in names)
+
+        return custom_test
+    words = tuple(w.lower() for w in _PREFILTER_WORDS.get(FAMILY.get(language, ""), (b"log",))) + tuple(names)
+
+    def test(source: bytes) -> bool:
+        lowered = source.lower()
+        return any(word in lowered for word in words)
+
+    return test
 
 
 def extract_source(
@@ -421,7 +430,7 @@ class StatementIndex:
         self._errors: list[tuple[str, str]] = []
         self._replaced_utf8: set[str] = set()
         self._report = IndexReport(root=str(self.root))
-        self._prefilters: dict[str, re.Pattern[bytes]] = {}
+        self._prefilters: dict[str, Callable[[bytes], bool]] = {}
         self._resolved_sets: dict[str, str] = {}  # wrapper set per family when wrappers were last resolved
         self._use_prefilter = True
 
@@ -559,7 +568,7 @@ class StatementIndex:
             self._replaced_utf8.add(rel)
         else:
             self._replaced_utf8.discard(rel)
-        if prefilter and self._use_prefilter and not self._prefilter_for(language, extractor).search(source):
+        if prefilter and self._use_prefilter and not self._prefilter_for(language, extractor)(source):
             self._report.prefiltered += 1
             return entry
         tree = self._parser(language).parse(source)
@@ -569,7 +578,7 @@ class StatementIndex:
         entry.errors, entry.failure, entry.foreign = extracted.errors, extracted.failure, foreign
         return entry
 
-    def _prefilter_for(self, language: str, extractor: LanguageExtractor) -> re.Pattern[bytes]:
+    def _prefilter_for(self, language: str, extractor: LanguageExtractor) -> Callable[[bytes], bool]:
         pattern = self._prefilters.get(language)
         if pattern is None:
             names = [w.name for w in self._configured if FAMILY.get(w.language) == FAMILY.get(language)]
