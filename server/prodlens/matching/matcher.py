@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from ..config import Config, RecordsConfig
-from ..model import LogRecord, LogStatement, Match, MatchMethod, Template, normalize_level
+from ..model import Hole, HoleKind, LogRecord, LogStatement, Match, MatchMethod, Template, normalize_level
 from . import engine_hyperscan
 from .engine_python import PythonEngine
 from .location import LocationIndex, record_location
@@ -26,6 +26,7 @@ from .verify import clean_message, matches, prepare
 log = logging.getLogger(__name__)
 
 _CACHE_LIMIT = 200_000
+_FITS_ALL = {(Hole(HoleKind.ANY),), (Hole(HoleKind.JSON),)}  # templates every message is an instance of
 
 
 class Matcher:
@@ -157,7 +158,17 @@ class Matcher:
             self._eligible_dynamic[(logger, level)] = eligible
         if not eligible:
             return ()
-        return tuple(i for i in eligible if matches(self._dynamic_parts[i], message))
+        parts_of = self._dynamic_parts
+        verdicts: dict[tuple, bool] = {}  # many statements share a shape (`{}`, `{}: {}`): test each shape once
+        fitting = []
+        for i in eligible:
+            parts = parts_of[i]
+            verdict = verdicts.get(parts)
+            if verdict is None:
+                verdict = verdicts[parts] = parts in _FITS_ALL or matches(parts, message)
+            if verdict:
+                fitting.append(i)
+        return tuple(fitting)
 
     def _rank(
         self,

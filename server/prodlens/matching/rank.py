@@ -5,9 +5,9 @@ Evidence, strongest first (compared in this order):
    path — a Java class FQN is the file's package path plus class name, a Python logger is usually the module
    (`pkg.mod` ↔ `pkg/mod.py`), sometimes module + class; a `debug` namespace (`engine:socket`) names the package
    and file loosely, so its words are compared with the path's words;
-2. level agreement; 3. most literal characters; 4. fewest holes;
-5. finer logger evidence (share of the logger's words in the path, fewest extra path words);
-6. an attached exception agreeing with a statement that passes a throwable.
+2. level agreement; 3. production code over tests; 4. most literal characters; 5. fewest holes;
+6. finer logger evidence (share of the logger's words in the path, fewest extra path words);
+7. an attached exception agreeing with a statement that passes a throwable.
 Equal keys on the best statements mean the record is ambiguous: no key, `candidates` says how many.
 """
 
@@ -82,6 +82,19 @@ def logger_affinity(record_logger: str | None, statement_logger: str | None, pat
     return (WORDS if share == 1.0 else NONE, share, extra)
 
 
+_TEST_PATH = re.compile(
+    r"(?:^|/)(?:tests?|__tests__|spec|testing|src/test|test-?utils?)/|(?:^|/)test_[^/]*$|[._-](?:test|spec|tst)\.[^/]+$"
+    r"|_test\.(?:go|py)$"
+)
+
+
+@lru_cache(maxsize=65536)
+def production_code(path: str) -> int:
+    """1 for production code, 0 for tests: production logs are written by production code, so a test's copy of
+    a message (tests often log or assert the same text) must not win over the real statement."""
+    return 0 if _TEST_PATH.search(path) else 1
+
+
 def level_agreement(record_level: str | None, statement_level: str | None) -> int:
     """2 same level, 1 unknown on either side, 0 different."""
     if record_level is None or statement_level is None:
@@ -95,6 +108,7 @@ def rank_key(statement: LogStatement, logger: str | None, level: str | None, has
     return (
         tier,
         level_agreement(level, statement.level),
+        production_code(statement.path),
         template.literal_chars,
         -template.holes,
         share,
@@ -105,5 +119,6 @@ def rank_key(statement: LogStatement, logger: str | None, level: str | None, has
 
 def score(key: tuple) -> float:
     """One number summarising a rank key (for display and thresholds; ranking compares the keys)."""
-    tier, level, literal, holes, share, _extra, throwable = key
-    return round(tier * 10 + level * 2 + min(literal, 200) / 40 + holes / 100 + share + throwable / 10, 3)
+    tier, level, production, literal, holes, share, _extra, throwable = key
+    return round(tier * 10 + level * 2 + production + min(literal, 200) / 40 + holes / 100 + share + throwable / 10,
+                 3)
