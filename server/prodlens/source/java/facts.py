@@ -130,13 +130,17 @@ class FileFacts:
         source = self.source
         word = name.encode()
         assignments: list[int] = []
-        for start in _word_offsets(source, word):
+        # one C-level pass over the places where the name is followed by what ends a declarator
+        for after in re.finditer(re.escape(word) + rb"(?![\w$])\s*([=;,):])", source):
+            start = after.start()
             end = start + len(word)
-            after = _AFTER_DECLARED_NAME.match(source, end)
-            if after is None:
-                continue
+            previous = source[start - 1 : start]
+            if previous and _WORD_BYTE.match(previous):
+                continue  # the end of a longer name
             if after.group(1) == b"=" and source[after.end() : after.end() + 1] != b"=":
-                assignments.append(start)
+                assignments.append(start)  # `log = ...` or `this.log = ...`
+            if previous == b".":
+                continue
             # a declaration has a type (word, `>` or `]`) before the name: `Logger LOG`, `Map<K, V> m`, `T[] a`
             if not _TYPE_BEFORE.search(source, max(0, start - 64), start):
                 continue
@@ -172,11 +176,12 @@ class FileFacts:
         if self._constants is None:
             self._constants = {}
             source = self.source
-            for start in _word_offsets(source, b"String"):
-                match = _STRING_DECLARATION.match(source, start + 6)
-                if match is not None:
-                    self._constants.setdefault(match.group(1).decode("ascii", "replace"), [])
-                    self._constants[match.group(1).decode("ascii", "replace")].append(match.start(1))
+            for match in _STRING_DECLARATION.finditer(source):
+                if match.start() and _WORD_BYTE.match(source, match.start() - 1):
+                    continue  # `MyString x =`
+                offsets = self._constants.setdefault(match.group(1).decode("ascii", "replace"), [])
+                assert isinstance(offsets, list)
+                offsets.append(match.start(1))
         offsets = self._constants.get(name)
         if not offsets:
             return None
@@ -297,9 +302,8 @@ class FileFacts:
         return self.qualify(written)
 
 
-_AFTER_DECLARED_NAME = re.compile(rb"\s*([=;,):])")
 _TYPE_BEFORE = re.compile(rb"[\w>\]]\s+\Z")
-_STRING_DECLARATION = re.compile(rb"\s+(\w+)\s*=")
+_STRING_DECLARATION = re.compile(rb"String\s+(\w+)\s*=")
 _CLASS_NAME = re.compile(rb"\s+(\w+)")
 _WORD_BYTE = re.compile(rb"[\w$]")
 
