@@ -54,3 +54,9 @@ def test_deep_nesting_and_long_lines():
     assert len(extract(f"console.log({chain});\n").statements) == 1
     long_text = "y" * 1_000_000
     assert extract(f'console.log("{long_text}");\n').statements[0].template.text == long_text
+
+
+def test_hostile_receiver_chains_do_not_crash():
+    chain = "logger" + ".child({})" * 3000
+    result = extract(f"const logger = require('pino')();\n{chain}.info('deep');\nlogger.info('ok');\n")
+    assert "ok" in [s.template.text for s in result.statements]

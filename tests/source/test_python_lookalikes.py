@@ -66,3 +66,10 @@ def test_long_line():
     text = "x" * 1_000_000
     result = extract(f'import logging\nlog = logging.getLogger(__name__)\nlog.info("{text}")\n')
     assert result.statements[0].template.text == text
+
+
+def test_hostile_receiver_chains_do_not_crash():
+    chain = "log" + ".getChild('x')" * 3000
+    name = "__name__" + " + 'x'" * 3000
+    result = extract(f"import logging\nlog = logging.getLogger({name})\n{chain}.info('deep')\nlog.info('ok')\n")
+    assert "ok" in [s.template.text for s in result.statements]

@@ -116,6 +116,9 @@ def target_key(target: tree_sitter.Node) -> str | None:
     return None
 
 
+_MAX_DEPTH = 40
+
+
 @dataclass(slots=True)
 class Bindings:
     source: bytes
@@ -124,6 +127,7 @@ class Bindings:
     instances: dict[str, LoggerInfo] = field(default_factory=dict)  # `debug` / `.logger` -> logger
     libraries: set[str] = field(default_factory=set)  # logging libraries the file brings in
     literal_names: dict[str, bool] = field(default_factory=dict)  # name -> bound to a literal (memo)
+    depth: int = 0  # recursion guard of receiver_logger
 
     # -- collecting ------------------------------------------------------------------------------------------
 
@@ -311,6 +315,16 @@ class Bindings:
         return "unknown"
 
     def receiver_logger(self, node: tree_sitter.Node) -> LoggerInfo | None:
+        """Classify the object a logging method is called on."""
+        if self.depth > _MAX_DEPTH:
+            return None  # `a.child().child()...` thousands deep: hostile input, not a logger we can name
+        self.depth += 1
+        try:
+            return self._receiver_logger(node)
+        finally:
+            self.depth -= 1
+
+    def _receiver_logger(self, node: tree_sitter.Node) -> LoggerInfo | None:
         kind = node.type
         while kind in ("parenthesized_expression", "non_null_expression", "as_expression") and node.named_child_count:
             node = node.named_children[0]

@@ -60,6 +60,9 @@ def bound_to_literal(source: bytes, name: str) -> bool:
     return False
 
 
+_MAX_DEPTH = 40
+
+
 @dataclass(slots=True)
 class Bindings:
     """Logger facts of one file."""
@@ -73,6 +76,7 @@ class Bindings:
     imports_structlog: bool = False
     imports_loguru: bool = False
     literal_names: dict[str, bool] = field(default_factory=dict)  # name -> bound to a literal (memo)
+    depth: int = 0  # recursion guard of receiver_logger
     imported: dict[str, str] = field(default_factory=dict)  # local name -> dotted module it came from / is
 
     @property
@@ -204,7 +208,9 @@ class Bindings:
         first = positional[0]
         return self.name_value(first)
 
-    def name_value(self, node: tree_sitter.Node) -> str | None:
+    def name_value(self, node: tree_sitter.Node, depth: int = 0) -> str | None:
+        if depth > _MAX_DEPTH:
+            return None
         if node.type == "identifier" and _text(node) == "__name__":
             return self.module
         literal = literal_string(node)
@@ -214,7 +220,7 @@ class Bindings:
             left = node.child_by_field_name("left")
             right = node.child_by_field_name("right")
             if left is not None and right is not None:
-                a, b = self.name_value(left), self.name_value(right)
+                a, b = self.name_value(left, depth + 1), self.name_value(right, depth + 1)
                 if a is not None and b is not None:
                     return a + b
         return None
@@ -232,6 +238,15 @@ class Bindings:
 
     def receiver_logger(self, node: tree_sitter.Node, source: bytes | None = None) -> LoggerInfo | None:
         """Classify the object a logging method is called on."""
+        if self.depth > _MAX_DEPTH:
+            return None  # `a.getChild(..).getChild(..)...` thousands deep: hostile, not a logger we can name
+        self.depth += 1
+        try:
+            return self._receiver_logger(node, source)
+        finally:
+            self.depth -= 1
+
+    def _receiver_logger(self, node: tree_sitter.Node, source: bytes | None) -> LoggerInfo | None:
         kind = node.type
         if kind == "identifier":
             name = _text(node)
