@@ -1,8 +1,10 @@
-"""Fold one batch of matched records into the rows one transaction writes.
+"""Fold matched records into the rows one transaction writes.
 
-Per record this is a few dictionary updates (bucket, first/last seen, a bounded deque of samples); everything
-expensive — redaction, JSON encoding, SQL — happens once per batch and only for what is kept (the newest
-samples per statement, one example per unmatched shape).
+Per record this is a few dictionary updates (bucket, first/last seen) and a deque append (the newest records per
+statement). Everything expensive — redaction, SQL — happens per batch for counts, and for samples only when
+they are flushed (`take(with_samples=True)`: every few seconds and at the end), so the cost of keeping "the
+latest 20 per statement" does not grow with the log volume. A kill can lose the samples of the last few seconds,
+never a count: samples are a best-effort view, counts are exact.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from .shapes import message_shape
 
 MAX_SAMPLE_CHARS = 4000
 _TRACE_FIELDS = ("trace_id", "traceId", "trace.id", "TraceId", "traceid", "dd.trace_id")
+_TOTALS = ("records", "matched", "ambiguous", "unmatched", "skipped", "expired")
 
 
 class Aggregator:
@@ -38,6 +41,8 @@ class Aggregator:
         self.version = version or ""
         self.rollup_after_s = rollup_after_s
         self.retention_s = retention_s
+        self._samples: dict[str, deque[tuple[float, LogRecord, int]]] = {}
+        self._redacted: dict[str, str] = {}  # attribute values repeat (hosts, versions): redact each once
         self.reset_clock(now)
         self._new()
 
@@ -49,10 +54,12 @@ class Aggregator:
 
     def _new(self) -> None:
         self.batch = BatchData()
-        self.batch.totals = {"records": 0, "matched": 0, "ambiguous": 0, "unmatched": 0, "skipped": 0,
-                             "expired": 0}
-        self._samples: dict[str, deque[tuple[float, LogRecord, bool]]] = {}
+        self.batch.totals = dict.fromkeys(_TOTALS, 0)
         self._unmatched_examples: dict[tuple[str, str, str], LogRecord] = {}
+
+    @property
+    def pending_samples(self) -> bool:
+        return bool(self._samples)
 
     def skip(self, reason: str | None = None) -> None:
         self.batch.totals["skipped"] += 1
@@ -68,58 +75,83 @@ class Aggregator:
         retention_cutoff = self.retention_cutoff
         default_service = self.service
         default_version = self.version
-        totals["records"] += len(records)
+        matched = expired = 0
         for record, match in zip(records, matches):
+            key = match.key
             stamp = record.timestamp
             t = stamp.timestamp() if stamp is not None else now
-            key = match.key
-            if key is not None:
-                keys: tuple[str, ...] = (key,)
-                ambiguous = 0
-                totals["matched"] += 1
-            elif match.candidates > 1 and match.candidate_keys:
-                keys = match.candidate_keys
-                ambiguous = 1
-                totals["ambiguous"] += 1
-            else:
-                totals["unmatched"] += 1
-                if t >= retention_cutoff:
-                    self._add_unmatched(record, t)
+            if key is None:
+                if match.candidates > 1 and match.candidate_keys:
+                    expired += self._add_ambiguous(record, match.candidate_keys, t)
                 else:
-                    totals["expired"] += 1
+                    totals["unmatched"] += 1
+                    if t >= retention_cutoff:
+                        self._add_unmatched(record, t)
+                    else:
+                        expired += 1
                 continue
+            matched += 1
             if t < retention_cutoff:
-                totals["expired"] += 1
+                expired += 1
                 continue
-            if t < rollup_cutoff:
-                start, res = int(t) // HOUR * HOUR, HOUR
+            if t >= rollup_cutoff:
+                cell_key = (key, int(t - t % MINUTE), MINUTE, record.level or "",
+                            record.service or default_service, record.version or default_version)
             else:
-                start, res = int(t) // MINUTE * MINUTE, MINUTE
-            level = record.level or ""
-            service = record.service or default_service
-            version = record.version or default_version
-            for k in keys:
-                cell_key = (k, start, res, level, service, version)
-                cell = buckets.get(cell_key)
-                if cell is None:
-                    buckets[cell_key] = [1, ambiguous]
-                else:
-                    cell[0] += 1
-                    cell[1] += ambiguous
-                s = seen.get(k)
-                if s is None:
-                    seen[k] = [t, t, 1]
-                else:
-                    if t < s[0]:
-                        s[0] = t
-                    elif t > s[1]:
-                        s[1] = t
-                    s[2] += 1
-                if n_samples:
-                    ring = samples.get(k)
-                    if ring is None:
-                        ring = samples[k] = deque(maxlen=n_samples)
-                    ring.append((t, record, bool(ambiguous)))
+                cell_key = (key, int(t - t % HOUR), HOUR, record.level or "",
+                            record.service or default_service, record.version or default_version)
+            cell = buckets.get(cell_key)
+            if cell is None:
+                buckets[cell_key] = [1, 0]
+            else:
+                cell[0] += 1
+            s = seen.get(key)
+            if s is None:
+                seen[key] = [t, t, 1]
+            else:
+                s[2] += 1
+                if t > s[1]:
+                    s[1] = t
+                elif t < s[0]:
+                    s[0] = t
+            if n_samples:
+                ring = samples.get(key)
+                if ring is None:
+                    ring = samples[key] = deque(maxlen=n_samples)
+                ring.append((t, record, 0))
+        totals["records"] += len(records)
+        totals["matched"] += matched
+        totals["expired"] += expired
+
+    def _add_ambiguous(self, record: LogRecord, keys: tuple[str, ...], t: float) -> int:
+        """Every candidate gets the hit, marked ambiguous (see stores/sqlite.py). Returns 1 when expired."""
+        self.batch.totals["ambiguous"] += 1
+        if t < self.retention_cutoff:
+            return 1
+        res = MINUTE if t >= self.rollup_cutoff else HOUR
+        start = int(t - t % res)
+        level = record.level or ""
+        service = record.service or self.service
+        version = record.version or self.version
+        for key in keys:
+            cell_key = (key, start, res, level, service, version)
+            cell = self.batch.buckets.get(cell_key)
+            if cell is None:
+                self.batch.buckets[cell_key] = [1, 1]
+            else:
+                cell[0] += 1
+                cell[1] += 1
+            s = self.batch.seen.get(key)
+            if s is None:
+                self.batch.seen[key] = [t, t, 1]
+            else:
+                s[0], s[1], s[2] = min(s[0], t), max(s[1], t), s[2] + 1
+            if self.samples_per_key:
+                ring = self._samples.get(key)
+                if ring is None:
+                    ring = self._samples[key] = deque(maxlen=self.samples_per_key)
+                ring.append((t, record, 1))
+        return 0
 
     def _add_unmatched(self, record: LogRecord, t: float) -> None:
         shape = message_shape(record.message)
@@ -135,39 +167,47 @@ class Aggregator:
             row.last_seen = max(row.last_seen, t)
             row.hours[hour] = row.hours.get(hour, 0) + 1
 
-    def take(self) -> BatchData:
-        """The finished batch (samples and examples redacted); the aggregator starts a new one."""
+    def take(self, with_samples: bool = True) -> BatchData:
+        """The finished batch (texts redacted); the aggregator starts a new one. Samples collected so far are
+        included (and forgotten) only when `with_samples`."""
         batch = self.batch
         redact = self.redactor.redact
-        for key, ring in self._samples.items():
-            items = sorted(ring, key=lambda item: item[0])
-            batch.samples[key] = [
-                SampleRow(t, record.level, redact(_clip(record.message)) or "", self._attributes(record), amb)
-                for t, record, amb in items
-            ]
+        if with_samples:
+            for key, ring in self._samples.items():
+                batch.samples[key] = [self._sample(t, record, amb) for t, record, amb in sorted(ring, key=_first)]
+            self._samples = {}
         for ident, record in self._unmatched_examples.items():
             batch.unmatched[ident].example = redact(_clip(record.message)) or ""
         self._new()
         return batch
 
-    def _attributes(self, record: LogRecord) -> dict[str, str]:
-        out: dict[str, str] = {}
-        if record.host:
-            out["host"] = record.host
-        service = record.service or self.service
-        if service:
-            out["service"] = service
-        version = record.version or self.version
-        if version:
-            out["version"] = version
+    def _sample(self, t: float, record: LogRecord, ambiguous: int) -> SampleRow:
         attrs: dict[str, Any] = record.attributes or {}
+        trace = None
         for name in _TRACE_FIELDS:
             value = attrs.get(name)
             if value:
-                out["trace_id"] = str(value)[:64]
+                trace = str(value)[:64]
                 break
-        redact = self.redactor.redact
-        return {k: redact(v) or "" for k, v in out.items()}
+        return SampleRow(
+            t, record.level, self.redactor.redact(_clip(record.message)) or "",
+            self._attr(record.host), self._attr(record.service or self.service),
+            self._attr(record.version or self.version), self._attr(trace), bool(ambiguous),
+        )
+
+    def _attr(self, value: str | None) -> str | None:
+        if not value:
+            return None
+        done = self._redacted.get(value)
+        if done is None:
+            if len(self._redacted) > 10_000:
+                self._redacted.clear()
+            done = self._redacted[value] = self.redactor.redact(str(value)[:256]) or ""
+        return done
+
+
+def _first(item: tuple[float, LogRecord, int]) -> float:
+    return item[0]
 
 
 def _clip(text: str) -> str:

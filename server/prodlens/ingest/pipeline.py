@@ -37,6 +37,10 @@ from .sources import OpenSource, files_in, head_hash, is_ingestible, open_source
 
 STDIN = "-"
 PRUNE_EVERY_S = 600.0
+# Samples are written at the end and every so often; counts with every batch. Each flush writes up to
+# `ingest.samples` rows per statement, so bulk reading flushes rarely; while following, fresh samples matter more.
+BULK_SAMPLE_FLUSH_S = 30.0
+LIVE_SAMPLE_FLUSH_S = 5.0
 
 
 class BatchMatcher(Protocol):
@@ -113,6 +117,7 @@ class Ingest:
         self._bytes_done = 0
         self._last_progress = 0.0
         self._last_prune = 0.0
+        self._last_sample_flush = time.monotonic()
         self.writer: SqliteWriter | None = None
         self.aggregator = Aggregator(
             samples_per_key=config.ingest.samples,
@@ -137,6 +142,7 @@ class Ingest:
                     self._run_inputs(inputs)
                 except KeyboardInterrupt:
                     self.stopping = True
+                self._flush_samples()
                 self._prune()
             finally:
                 signal.signal(signal.SIGTERM, previous_sigterm)
@@ -164,6 +170,16 @@ class Ingest:
             },
         })
         self._prune()
+
+    def _flush_samples(self, *, if_due: bool = False) -> None:
+        """Write the samples gathered since the last flush (counts were committed with their batches)."""
+        assert self.writer is not None
+        if not self.aggregator.pending_samples:
+            return
+        if if_due and time.monotonic() - self._last_sample_flush < LIVE_SAMPLE_FLUSH_S:
+            return
+        self._last_sample_flush = time.monotonic()
+        self.writer.apply(self.aggregator.take(with_samples=True))
 
     def _rematch(self) -> int:
         """Attribute stored unmatched shapes that the current statements now explain (no log re-read)."""
@@ -274,7 +290,7 @@ class Ingest:
             except FormatError as exc:
                 # Nothing past the last commit is counted and the checkpoint stays: fix the format, run again.
                 self.summary.errors.append(f"{source.path}: {exc}")
-                self.aggregator.take()  # drop this file's uncommitted skips
+                self.aggregator.take(with_samples=False)  # drop this file's uncommitted skips
                 return
             if pending:
                 self._commit(records, source, base + end)
@@ -285,7 +301,10 @@ class Ingest:
         assert self.writer is not None
         matches = self.matcher.match_many(records) if records else []
         self.aggregator.add_many(records, matches)
-        batch = self.aggregator.take()
+        flush_samples = time.monotonic() - self._last_sample_flush >= BULK_SAMPLE_FLUSH_S
+        batch = self.aggregator.take(with_samples=flush_samples)
+        if flush_samples:
+            self._last_sample_flush = time.monotonic()
         before = source.offset if source is not None else 0
         checkpoint = source.advance(offset) if source is not None and offset is not None else None
         self.writer.apply(batch, checkpoint)
@@ -343,6 +362,7 @@ class Ingest:
                     break
                 chunk.append(line)
             if not chunk:
+                self._flush_samples(if_due=True)
                 continue
             records: list[LogRecord] = []
             try:
@@ -354,7 +374,7 @@ class Ingest:
                         records.append(result.record)
             except FormatError as exc:
                 self.summary.errors.append(f"stdin: {exc}")
-                self.aggregator.take()
+                self.aggregator.take(with_samples=False)
                 return
             self._bytes_done += sum(len(line) for line in chunk)
             self._commit(records, None, None)
@@ -383,6 +403,7 @@ class Ingest:
                     self._drain(source, final=False)
                     continue
                 self._poll(path, source, tracked)
+            self._flush_samples(if_due=True)
             if time.monotonic() - self._last_prune > PRUNE_EVERY_S:
                 self._prune()
             self._report(force=True)

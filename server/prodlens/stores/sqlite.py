@@ -114,21 +114,22 @@ def ensure_schema(db: "sqlite_utils.Database") -> None:
             f"{db.conn.execute('PRAGMA database_list').fetchone()[2]}: store schema version {found[0]} is not "
             f"supported (expected {SCHEMA_VERSION}); move the file away and ingest again"
         )
-    db["buckets"].create(
-        {"key": str, "start": int, "res": int, "level": str, "service": str, "version": str,
-         "hits": int, "ambiguous": int},
-        pk=("key", "start", "res", "level", "service", "version"),
-        not_null={"key", "start", "res", "level", "service", "version", "hits", "ambiguous"},
-        defaults={"hits": 0, "ambiguous": 0},
-        if_not_exists=True,
+    # The hottest table: one upsert per (statement, minute, level, service, version) per batch. WITHOUT ROWID
+    # keeps it one B-tree (sqlite-utils cannot declare that, hence the SQL); rows are written in key order, so
+    # upserts walk the tree instead of jumping around it (~2x the rate of a rowid table with a PK index).
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS buckets (key TEXT NOT NULL, start INTEGER NOT NULL, res INTEGER NOT NULL, "
+        "level TEXT NOT NULL, service TEXT NOT NULL, version TEXT NOT NULL, hits INTEGER NOT NULL DEFAULT 0, "
+        "ambiguous INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (key, start, res, level, service, version)) "
+        "WITHOUT ROWID"
     )
     db["seen"].create(
         {"key": str, "first_seen": float, "last_seen": float, "hits": int, "samples_seq": int},
         pk="key", if_not_exists=True,
     )
     db["samples"].create(
-        {"key": str, "slot": int, "ts": float, "level": str, "message": str, "attributes": str,
-         "ambiguous": int},
+        {"key": str, "slot": int, "ts": float, "level": str, "message": str, "host": str, "service": str,
+         "version": str, "trace_id": str, "ambiguous": int},
         pk=("key", "slot"), if_not_exists=True,
     )
     db["unmatched"].create(
@@ -147,7 +148,6 @@ def ensure_schema(db: "sqlite_utils.Database") -> None:
     db["totals"].create({"name": str, "value": int}, pk="name", if_not_exists=True)
     db["unmatched"].create_index(["shape", "level"], unique=True, if_not_exists=True)
     db["samples"].create_index(["ts"], if_not_exists=True)
-    db["buckets"].create_index(["start"], if_not_exists=True)
     db["checkpoints"].create_index(["dev", "ino"], if_not_exists=True)
     db["checkpoints"].create_index(["head_hash"], if_not_exists=True)
     if not found:
@@ -160,10 +160,15 @@ def ensure_schema(db: "sqlite_utils.Database") -> None:
 
 @dataclass(slots=True)
 class SampleRow:
+    """One kept occurrence; every text already redacted. Attributes are columns: no JSON per sample."""
+
     ts: float
     level: str | None
-    message: str  # already redacted
-    attributes: dict[str, str]
+    message: str
+    host: str | None
+    service: str | None
+    version: str | None
+    trace_id: str | None
     ambiguous: bool
 
 
@@ -202,7 +207,7 @@ class BatchData:
     totals: dict[str, int] = field(default_factory=dict)
 
     def is_empty(self) -> bool:
-        return not (self.buckets or self.seen or self.unmatched or any(self.totals.values()))
+        return not (self.buckets or self.seen or self.samples or self.unmatched or any(self.totals.values()))
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -293,7 +298,7 @@ class SqliteWriter:
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT(key, start, res, level, service, version) "
                 "DO UPDATE SET hits = hits + excluded.hits, ambiguous = ambiguous + excluded.ambiguous",
-                [(*k, v[0], v[1]) for k, v in batch.buckets.items()],
+                sorted((*k, v[0], v[1]) for k, v in batch.buckets.items()),
             )
         if batch.seen:
             conn.executemany(
@@ -328,15 +333,13 @@ class SqliteWriter:
         for key, items in samples.items():
             seq = seqs.get(key) or 0
             for item in items[-n:]:
-                rows.append(
-                    (key, seq % n, item.ts, item.level, item.message,
-                     json.dumps(item.attributes, separators=(",", ":")), int(item.ambiguous))
-                )
+                rows.append((key, seq % n, item.ts, item.level, item.message, item.host, item.service,
+                             item.version, item.trace_id, int(item.ambiguous)))
                 seq += 1
             new_seq.append((seq, key))
         conn.executemany(
-            "INSERT OR REPLACE INTO samples(key, slot, ts, level, message, attributes, ambiguous) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO samples(key, slot, ts, level, message, host, service, version, trace_id, "
+            "ambiguous) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
         conn.executemany("UPDATE seen SET samples_seq = ? WHERE key = ?", new_seq)
@@ -695,13 +698,14 @@ class SqliteStore:
     def samples(self, statement: LogStatement, time_range: TimeRange, limit: int = 5) -> list[Sample]:
         def work(conn: sqlite3.Connection) -> list[Sample]:
             rows = conn.execute(
-                "SELECT ts, level, message, attributes, ambiguous FROM samples "
+                "SELECT ts, level, message, host, service, version, trace_id, ambiguous FROM samples "
                 "WHERE key = ? AND ts >= ? AND ts < ? ORDER BY ts DESC, slot DESC LIMIT ?",
                 [statement.key, _epoch(time_range.start), _epoch(time_range.end), max(0, limit)],
             ).fetchall()
             out = []
-            for ts, level, message, attributes, ambiguous in rows:
-                attrs = json.loads(attributes) if attributes else {}
+            for ts, level, message, host, service, version, trace_id, ambiguous in rows:
+                attrs = {name: value for name, value in zip(SAMPLE_ATTRIBUTES, (host, service, version, trace_id))
+                         if value}
                 if ambiguous:
                     attrs["ambiguous"] = "true"
                 out.append(Sample(_dt(ts), message, level, attrs))

@@ -1,0 +1,202 @@
+"""Ingest throughput and memory: log file → records → matches → embedded store.
+
+Measured in one run, on the same generated data (a project with 2,000 Python log statements and logs whose
+messages come from those templates, ~10% unexplained lines):
+
+- `read lines`        : iterating the file's lines (the floor: no parsing at all)
+- `parse records`     : `read_records` only (JSON lines / a plain-text layout)
+- `match only`        : `Matcher.match_many` on already parsed records (the mapping rate)
+- `end to end`        : `prodlens ingest` minus start-up: parse + match + aggregate + SQLite commits
+
+and, in a child process so the figure is its own, the peak RSS of an end-to-end ingest of a large file
+(`--large-mb`, default 64; use 1024 for the 1 GB budget check). Files are generated under the system temp
+directory and removed afterwards.
+
+    python benchmarks/ingest_bench.py [--records 200000] [--large-mb 64]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+STATEMENTS = 2000
+PER_FILE = 20
+WORDS = ("order", "payment", "cart", "user", "session", "cache", "stock", "refund", "invoice", "shipment",
+         "token", "queue", "worker", "batch", "report", "export", "import", "index", "search", "profile")
+VERBS = ("created", "updated", "deleted", "failed", "retried", "expired", "loaded", "saved", "skipped", "merged")
+PLAIN_LAYOUT = "%d{yyyy-MM-dd HH:mm:ss,SSS} %-5p [%t] %c - %m%n"
+
+
+def make_project(root: Path, rng: random.Random) -> list[tuple[str, str, str]]:
+    """2,000 statements in 100 Python modules; returns (module, level, printf template) per statement."""
+    templates = []
+    for f in range(STATEMENTS // PER_FILE):
+        module = f"svc.mod{f:03d}"
+        lines = ["import logging", "", "logger = logging.getLogger(__name__)", "", "", "def run(a, b, c):"]
+        for i in range(PER_FILE):
+            w1, w2, verb = rng.choice(WORDS), rng.choice(WORDS), rng.choice(VERBS)
+            level = rng.choice(("info", "info", "info", "warning", "error", "debug"))
+            text = f"{w1.capitalize()} %s {verb} for {w2} %s in step {f}-{i} (%d ms)"
+            lines.append(f"    logger.{level}({text!r}, a, b, c)")
+            templates.append((module, level, text))
+        path = root / "svc" / f"mod{f:03d}.py"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("\n".join(lines) + "\n")
+    return templates
+
+
+def _message(rng: random.Random, template: str) -> str:
+    return template % (f"id{rng.randint(1, 10**6)}", f"k{rng.randint(1, 999)}", rng.randint(1, 5000))
+
+
+def write_logs(path: Path, templates, records: int, fmt: str, rng: random.Random, target_bytes: int = 0) -> int:
+    """Write `records` lines (or until `target_bytes`), in time order over the last 2 days, as real logs are.
+    Returns lines written."""
+    now = datetime.now(timezone.utc)
+    expected = records or max(1, target_bytes // 190)
+    step = 2 * 86400 / expected
+    written = 0
+    size = 0
+    levels = {"info": "INFO", "warning": "WARN", "error": "ERROR", "debug": "DEBUG"}
+    with path.open("w", encoding="utf-8") as out:
+        chunk = []
+        while (target_bytes and size < target_bytes) or (not target_bytes and written < records):
+            at = now - timedelta(seconds=max(0.0, 2 * 86400 - written * step))
+            if rng.random() < 0.1:
+                module, level, message = "org.lib.Pool", "info", f"pool stats active={rng.randint(0, 99)} idle={rng.randint(0, 9)}"
+            else:
+                module, level, template = templates[rng.randrange(len(templates))]
+                message = _message(rng, template)
+            if fmt == "jsonl":
+                line = json.dumps({"ts": at.isoformat(), "level": levels[level], "logger": module,
+                                   "message": message, "service": "bench"}) + "\n"
+            else:
+                stamp = at.strftime("%Y-%m-%d %H:%M:%S,") + f"{at.microsecond // 1000:03d}"
+                line = f"{stamp} {levels[level]:<5} [worker-{rng.randint(1, 8)}] {module} - {message}\n"
+            chunk.append(line)
+            size += len(line)
+            written += 1
+            if len(chunk) >= 10000:
+                out.writelines(chunk)
+                chunk = []
+        out.writelines(chunk)
+    return written
+
+
+def rate(n: int, seconds: float) -> str:
+    return f"{n / seconds:>12,.0f}" if seconds > 0 else "           -"
+
+
+def measure(project: Path, log: Path, fmt: str, count: int) -> list[tuple[str, int, float]]:
+    from prodlens.config import load_config
+    from prodlens.ingest.pipeline import Ingest, IngestOptions
+    from prodlens.matching.matcher import Matcher
+    from prodlens.matching.records import read_records
+    from prodlens.source.index import StatementIndex
+
+    config = load_config(project)
+    index = StatementIndex.build(project, config, use_cache=False)
+    statements = list(index.statements)
+    assert len(statements) == STATEMENTS, f"indexed {len(statements)} statements, expected {STATEMENTS}"
+    matcher = Matcher(statements, root=project, config=config)
+    pattern = PLAIN_LAYOUT if fmt == "plain" else None
+    read_fmt = "pattern" if fmt == "plain" else "jsonl"
+    rows = []
+
+    started = time.perf_counter()
+    with log.open("rb") as handle:
+        lines = sum(1 for _ in handle)
+    rows.append(("read lines", lines, time.perf_counter() - started))
+
+    started = time.perf_counter()
+    with log.open("rb") as handle:
+        records = [r.record for r in read_records(handle, fmt=read_fmt, pattern=pattern) if r.record is not None]
+    rows.append(("parse records", len(records), time.perf_counter() - started))
+
+    fresh = Matcher(statements, root=project, config=config)  # no decisions cached from a previous pass
+    started = time.perf_counter()
+    matches = []
+    for i in range(0, len(records), 20000):
+        matches.extend(fresh.match_many(records[i:i + 20000]))
+    rows.append(("match only", len(records), time.perf_counter() - started))
+    matched = sum(1 for m in matches if m.key is not None)
+    del records, matches
+
+    store = project / ".prodlens" / f"bench-{fmt}.db"
+    options = IngestOptions(fmt=read_fmt, pattern=pattern)
+    started = time.perf_counter()
+    summary = Ingest(store, statements, Matcher(statements, root=project, config=config), config, options).run(
+        [str(log)])
+    rows.append(("end to end", summary.records, time.perf_counter() - started))
+    assert summary.records == count and summary.matched == matched, (summary, matched)
+    return rows
+
+
+def child_rss(project: Path, log: Path, store: Path) -> tuple[float, float, int]:
+    """Peak RSS (MB) of a real `prodlens ingest` of `log`, its wall time and its record count."""
+    started = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-c",
+         "import resource, sys, json; from prodlens.cli import main; code = main(sys.argv[1:]); "
+         "print(json.dumps({'rss_kb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}), file=sys.stderr); "
+         "sys.exit(code)",
+         "ingest", str(log), "--root", str(project), "--store", str(store), "--format", "jsonl", "--json"],
+        capture_output=True, text=True,
+    )
+    seconds = time.perf_counter() - started
+    if result.returncode != 0:
+        raise SystemExit(f"ingest failed: {result.stderr}")
+    rss_kb = json.loads(result.stderr.strip().splitlines()[-1])["rss_kb"]
+    return rss_kb / 1024, seconds, json.loads(result.stdout)["records"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--records", type=int, default=200_000, help="records per format for the rate table")
+    parser.add_argument("--large-mb", type=int, default=64, help="size of the file for the memory check")
+    parser.add_argument("--keep", action="store_true", help="keep the generated files")
+    args = parser.parse_args()
+
+    rng = random.Random(11)
+    work = Path(tempfile.mkdtemp(prefix="prodlens-ingest-bench-"))
+    try:
+        project = work / "project"
+        templates = make_project(project, rng)
+        print(f"{STATEMENTS} statements; {args.records:,} records per format; {os.cpu_count()} CPUs visible")
+        print(f"{'format':<7} {'stage':<14} {'records':>10} {'seconds':>8} {'records/s':>12}")
+        for fmt in ("plain", "jsonl"):
+            log = work / f"app.{fmt}.log"
+            count = write_logs(log, templates, args.records, fmt, rng)
+            for stage, n, seconds in measure(project, log, fmt, count):
+                print(f"{fmt:<7} {stage:<14} {n:>10,} {seconds:>8.2f} {rate(n, seconds)}")
+            log.unlink()
+        big = work / "large.jsonl"
+        lines = write_logs(big, templates, 0, "jsonl", rng, target_bytes=args.large_mb * 1_000_000)
+        size = big.stat().st_size
+        rss, seconds, records = child_rss(project, big, work / "large.db")
+        assert records == lines
+        print()
+        print(f"large file: {size / 1e6:,.0f} MB, {records:,} JSON lines; `prodlens ingest` (with start-up) "
+              f"{seconds:.1f} s = {records / seconds:,.0f} records/s; peak RSS {rss:,.0f} MB")
+        print(f"(python interpreter baseline RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB "
+              "for this benchmark process, for comparison)")
+    finally:
+        if args.keep:
+            print(f"kept {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
