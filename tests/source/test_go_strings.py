@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from prodlens.model import Hole, HoleKind
 from prodlens.source.go.formats import printf
-from prodlens.source.go.strings import decode_rune_literal, decode_string_literal
+from prodlens.source.go.strings import decode_string_literal
 
 
 def test_interpreted_escapes_build_bytes_then_decode_utf8():
@@ -17,10 +17,6 @@ def test_interpreted_escapes_build_bytes_then_decode_utf8():
 
 def test_raw_strings_keep_backslashes_and_drop_carriage_returns():
     assert decode_string_literal("`a\\n\r\nb`") == "a\\n\nb"
-
-
-def test_rune_literals():
-    assert decode_rune_literal(r"'\n'") == "\n" and decode_rune_literal("'é'") == "é"
 
 
 def test_printf_verbs_and_percent():

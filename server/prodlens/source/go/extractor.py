@@ -18,7 +18,7 @@ from ...model import Confidence, Hole, HoleKind, Part, Range, Template, normaliz
 from ..extract_types import ExtractContext, FileExtraction, RawStatement, WrapperDef
 from . import formats
 from .facts import CONVENTION, FileFacts, LoggerValue, declared_names, query, read_facts, text_of
-from .strings import decode_rune_literal, decode_string_literal
+from .strings import decode_string_literal
 
 _STRING_TYPES = ("interpreted_string_literal", "raw_string_literal")
 _MAX_DEPTH = 24

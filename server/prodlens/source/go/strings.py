@@ -36,8 +36,3 @@ def decode_string_literal(raw: str) -> str:
         return raw[1:-1].replace("\r", "") if raw.endswith("`") and len(raw) >= 2 else raw[1:]
     body = raw[1:-1] if len(raw) >= 2 and raw.endswith('"') else raw[1:]
     return _unescape(body) if "\\" in body else body
-
-
-def decode_rune_literal(raw: str) -> str:
-    body = raw[1:-1] if len(raw) >= 2 else raw
-    return _unescape(body) if "\\" in body else body

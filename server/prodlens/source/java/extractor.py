@@ -257,7 +257,6 @@ class JavaExtractor:
                 return None
             message_node, built_on = local
         message_param = None
-        param_name = ""
         carrier = ""
         for operand in _concat_operands(message_node):
             target = operand
@@ -280,7 +279,6 @@ class JavaExtractor:
                 continue  # `logResponse(Logger log, Object response)`: a value, not a message
             if passes_args or _MESSAGE_PARAM.search(name) or _LOGGING_METHOD.search(method_name):
                 message_param = index
-                param_name = name
                 carrier = hole_name(operand)
                 break
         if message_param is None:

@@ -9,7 +9,7 @@ the file says nothing about falls back to naming conventions. The facts come fro
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
