@@ -211,3 +211,13 @@ public enum Mode {
     assert [(s.template.text, s.level, s.logger) for s in statements] == [
         ("static init", "info", "p.Mode"), ("item {}", "debug", "p.Mode"), ("anonymous", "warn", "p.Mode"),
         ("local logger", "error", "local.name"), ("default method", "trace", "p.Mode$Api")]
+
+
+def test_markers_are_recognised_by_declaration_factory_or_name_not_by_position():
+    fields = ("    private static final Logger LOG = LoggerFactory.getLogger(Shop.class);\n"
+              '    private static final Marker AUDIT = MarkerFactory.getMarker("AUDIT");\n')
+    assert only('LOG.info(AUDIT, "audited {}", n);', fields=fields).template.text == "audited {}"
+    assert only('LOG.info(SECURITY_MARKER, "secure");').template.text == "secure"
+    # a message held in a variable, followed by a string argument: the variable is the message, not a marker
+    s = only('LOG.info(s, "argument");')
+    assert s.template.text == "{}" and s.confidence is Confidence.DYNAMIC

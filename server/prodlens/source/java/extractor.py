@@ -163,7 +163,7 @@ class JavaExtractor:
                     message_index = 2  # Log4j 2 log(Level, Marker, String, ...)
         else:
             message_index = 0
-            if len(args) >= 2 and not reader.is_stringish(args[0]) and reader.is_stringish(args[1]):
+            if len(args) >= 2 and _is_marker(args[0], facts):
                 message_index = 1  # SLF4J / Log4j 2 Marker first
         if message_index >= len(args):
             return None
@@ -448,6 +448,17 @@ def _finish(
     else:
         confidence = Confidence.FULL
     return list(template.parts), template, confidence, throwable
+
+
+def _is_marker(node: tree_sitter.Node, facts: FileFacts) -> bool:
+    """An SLF4J/Log4j 2 Marker before the message: declared as one, built by a marker factory, or named so."""
+    text = text_of(node)
+    if "marker" in text.lower():
+        return True  # MarkerFactory.getMarker("X"), MarkerManager.getMarker(...), AUDIT_MARKER, this.marker
+    if node.type == "identifier":
+        declared = facts.declared_type(text)
+        return declared is not None and simple_type_name(declared) == "Marker"
+    return False
 
 
 def _level_of(node: tree_sitter.Node) -> str | None:
