@@ -221,3 +221,13 @@ def test_markers_are_recognised_by_declaration_factory_or_name_not_by_position()
     # a message held in a variable, followed by a string argument: the variable is the message, not a marker
     s = only('LOG.info(s, "argument");')
     assert s.template.text == "{}" and s.confidence is Confidence.DYNAMIC
+
+
+def test_flogger_formats_printf_style_and_tinylog_static_calls():
+    header = "import com.google.common.flogger.FluentLogger;\n"
+    fields = "    private static final FluentLogger logger = FluentLogger.forEnclosingClass();\n"
+    s = only('logger.atWarning().withCause(e).log("disk %s at %d%%", s, n);', header=header, fields=fields)
+    assert (s.framework, s.level, s.logger, s.template.text) == ("flogger", "warn", "org.example.Shop", "disk {} at {}%")
+    t = only('Logger.info("tiny {}", n);', header="import org.tinylog.Logger;\n", fields="")
+    assert (t.framework, t.receiver, t.template.text) == ("tinylog", "declared", "tiny {}")
+    assert extract('Result.error("imported class, not a logger");', header="import org.example.Result;\n", fields="") == []

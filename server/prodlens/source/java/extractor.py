@@ -18,7 +18,9 @@ import tree_sitter
 from ...model import Confidence, Hole, HoleKind, Part, Range, Template, normalize_level
 from ..extract_types import ExtractContext, FileExtraction, RawStatement, WrapperDef
 from . import formats
-from .facts import CONVENTION, FileFacts, LoggerVar, from_factory, query, read_facts, simple_type_name, text_of
+from .facts import (
+    CONVENTION, LOGGER_TYPES, FileFacts, LoggerVar, from_factory, query, read_facts, simple_type_name, text_of,
+)
 from .messages import MessageReader, hole_name
 
 _LEVEL_METHODS = {
@@ -204,6 +206,12 @@ class JavaExtractor:
         var = facts.variable(name)
         if var is not None:
             return ("declared", var) if var.is_logger else None
+        if kind == "identifier" and name in facts.imports:
+            # a static logging API called on its class: tinylog's `Logger.info(...)`
+            framework = facts.framework_of_type(facts.imports[name])
+            if framework is not None and simple_type_name(name) in LOGGER_TYPES:
+                return "declared", LoggerVar(True, framework, None)
+            return None  # another imported class: `Math.log`, `Result.error`
         if name == "log" and facts.lombok:
             for class_node, lombok_var in facts.lombok:
                 if class_node.start_byte <= call.start_byte < class_node.end_byte:
@@ -413,6 +421,8 @@ def _style(framework: str, method: str, extra: list[tree_sitter.Node]) -> str | 
         return "printf"
     if method.endswith("v") and method[:-1] in _LEVEL_METHODS:
         return "messageformat"  # JBoss Logging infov/debugv
+    if framework == "flogger":
+        return "printf" if extra else None  # Flogger formats printf-style, only when given arguments
     if not extra:
         return None  # no arguments: SLF4J, Log4j 2 and JUL print the message as written
     if framework == "jul":
