@@ -76,14 +76,19 @@ def read_only(*paths: Path):
 def test_read_only_store_readable_but_not_writable(filler, store_path):
     filler.write([(record("Order 1 placed"), hit(A.key))])
     filler.close()
+    store = SqliteStore(store_path)
     with read_only(store_path, store_path.parent):
-        store = SqliteStore(store_path)
         assert store.counts([A], WINDOW)[A.key].total == 1
-        store.close()
         with pytest.raises(StoreError, match=r"store\.db: the store is read-only"):
             SqliteWriter(store_path)
         with pytest.raises(StoreError, match=r"store\.db: cannot create the writer lock"):
             WriterLock(store_path).acquire()
+    # writable again: the reader does not stay on its read-only fallback connection
+    again = StoreFiller(store_path)
+    again.write([(record("Order 2 placed"), hit(A.key))])
+    again.close()
+    assert store.counts([A], WINDOW)[A.key].total == 2
+    store.close()
 
 
 def test_full_disk_rolls_back_the_whole_batch(filler, store, store_path):

@@ -544,6 +544,7 @@ class SqliteStore:
         self.dashboard_port = dashboard_port
         self._conn: sqlite3.Connection | None = None
         self._identity: tuple[int, int] | None = None
+        self._mode = "rw"
         self._lock = threading.Lock()
 
     @classmethod
@@ -570,16 +571,19 @@ class SqliteStore:
         except OSError as exc:
             raise StoreError(f"{self.path}: cannot read the store: {exc.strerror}") from None
         identity = (st.st_dev, st.st_ino)
-        if self._conn is not None and identity == self._identity:
+        if self._conn is not None and identity == self._identity and self._mode == "rw":
             return self._conn
         self._drop()
         conn = None
         error: sqlite3.Error | None = None
         # rw: the normal case (may create -wal/-shm). ro: a read-only file. immutable: a read-only directory
-        # without -shm, where SQLite cannot share WAL state — and where no writer can be running either.
+        # without -shm, where SQLite cannot share WAL state (no writer can run there either), or a rollback-journal
+        # store locked by a writer, where it reads the file as last written. A fallback connection is not kept:
+        # the next read tries rw again, so it never stays blind to new commits.
         for mode in ("rw", "ro", "ro&immutable=1"):
             try:
                 conn = self._open(mode=mode)
+                self._mode = mode
                 break
             except sqlite3.Error as exc:
                 error = error or exc
