@@ -369,6 +369,13 @@ class QueryBuilder:
             where += f" AND {c['service']} = {v.s(self.service)}"
         return where
 
+    def _keep_captured(self, *columns: str) -> str:
+        """18.16 forgets columns that a lambda captures when it prunes a subquery's select list; a WHERE that
+        names them (always true) keeps them. Newer servers do not need it."""
+        if self.caps.version >= (20,):
+            return ""
+        return " WHERE " + " AND ".join(f"{c} >= 0" if c == "ln" else f"length({c}) >= 0" for c in columns)
+
     def _template_ok(self, statement: LogStatement) -> bool:
         return not statement.template.is_dynamic
 
@@ -397,13 +404,26 @@ class QueryBuilder:
         n_buckets = -(-(end - start) // step)
         matched = self._matched(statements, v, c)
         weights = Values.ints([_weight(s) for s in statements])
-        inner = (
+        # Layers, not aliases: the old analyzer pastes an alias's whole expression wherever it is used, so
+        # per-row values (level, file, line) are computed once in a subquery and referenced as columns.
+        base = (
             f"SELECT {c['ts']} AS ts, {c['level_norm']} AS lvl, {c['service']} AS svc, {c['version']} AS ver, "
-            f"{c['logger']} AS lg, {c['file_path']} AS f, {c['line']} AS ln, "
-            f"{matched} AS matched, "
-            f"arrayReduce('max', arrayMap(j -> {weights}[j], matched)) AS mw, "
-            f"arrayFilter(i -> {weights}[i] = mw, matched) AS best "
+            f"{c['logger']} AS lg, {c['file_path']} AS f, {c['line']} AS ln, toString({c['message']}) AS msg "
             f"FROM {self.schema.qualified} WHERE {self._where(v, c, prev, end)}"
+        )
+        by_template, by_location = matched
+        keep = self._keep_captured
+        if by_location is None:
+            with_matches = f"SELECT ts, lvl, svc, ver, {by_template} AS matched FROM ({base}){keep('lvl', 'lg')}"
+        else:
+            # 18.16 cannot resolve a lambda's captured column inside if(): compute both lists in a layer first
+            both = (f"SELECT ts, lvl, svc, ver, f, {by_location} AS loc, {by_template} AS tmpl "
+                    f"FROM ({base}){keep('lvl', 'lg', 'f', 'ln')}")
+            with_matches = (f"SELECT ts, lvl, svc, ver, if(f != '', arrayMap(x -> toUInt64(x), loc), "
+                            f"arrayMap(x -> toUInt64(x), tmpl)) AS matched FROM ({both})")
+        inner = (
+            f"SELECT ts, lvl, svc, ver, arrayReduce('max', arrayMap(j -> {weights}[j], matched)) AS mw, "
+            f"arrayFilter(i -> {weights}[i] = mw, matched) AS best FROM ({with_matches}) WHERE notEmpty(matched)"
         )
         s = v.i(start)
         # One row per statement, bucket (-1: the previous window), level, service and version: old servers'
@@ -416,41 +436,64 @@ class QueryBuilder:
         )
         return BuiltQuery(sql, v.params, step, n_buckets)
 
-    def _matched(self, statements: Sequence[LogStatement], v: Values, c: dict[str, str]) -> str:
-        """SQL for the 1-based indices of the statements a row fits."""
+    def _matched(self, statements: Sequence[LogStatement], v: Values, c: dict[str, str]) -> tuple[str, str | None]:
+        """SQL for the 1-based indices of the statements a row fits: by template, and by code location (None
+        when the table has no location column); rows that carry a location use the second.
+
+        Kept small on purpose: ClickHouse's analysis time grows with the expression, so the path test is
+        written once per distinct file (a document has one), the per-statement location test is integer
+        comparisons, and level/logger narrowing is one lambda over constant arrays instead of N conditions.
+        """
         by_template = self._by_template(statements, v, c)
         if not self.schema.has("file_path"):
-            return by_template
-        located = [(i, s) for i, s in enumerate(statements, 1) if s.path]
-        if not located:
-            return by_template
-        by_location = "arrayFilter(x -> x > 0, [" + ", ".join(
-            f"if({self._location_cond(s, v)}, {i}, 0)" for i, s in located) + "])"
-        return f"if(f != '', {by_location}, {by_template})"
+            return by_template, None
+        paths = sorted({s.path for s in statements if s.path})
+        if not paths:
+            return by_template, None
+        path_ok = {}
+        for k, path in enumerate(paths):
+            path_ok[path] = (f"(endsWith(concat('/', f), {v.s('/' + _path_tail(path))}) OR "
+                             f"endsWith({v.s('/' + path)}, concat('/', f)))")
+        items = []
+        for path in paths:
+            here = [(i, s) for i, s in enumerate(statements, 1) if s.path == path]
+            ids = Values.ints([i for i, _ in here])
+            starts = Values.ints([s.line for _, s in here])
+            ends = Values.ints([s.end_line for _, s in here])
+            items.append(f"arrayFilter((x, a, z) -> ln >= a AND ln <= z AND {path_ok[path]}, {ids}, {starts}, "
+                         f"{ends})")
+        by_location = items[0] if len(items) == 1 else f"arrayConcat({', '.join(items)})"
+        return by_template, by_location
 
     def _by_template(self, statements: Sequence[LogStatement], v: Values, c: dict[str, str]) -> str:
         indexed = [(i, s) for i, s in enumerate(statements, 1) if self._template_ok(s)]
         if not indexed:
             return "emptyArrayUInt32()"
-        msg = c["message"]
+        msg = "msg"  # a column of the base layer
         if self.multimatch:
             patterns = v.strings([self.pattern(s) for _, s in indexed])
-            ids = Values.ints([i for i, _ in indexed])
-            hits = f"arrayMap(k -> {ids}[k], multiMatchAllIndices({msg}, {patterns}))"
-            checks = []
-            for i, s in indexed:
-                cond = self._filter_cond(s, v, c)
-                if cond:
-                    checks.append(f"x = {i} AND NOT ({cond})")
-            if not checks:
-                return hits
-            return f"arrayFilter(x -> NOT ({' OR '.join(checks)}), {hits})"
-        items = []
-        for i, s in indexed:
-            cond = self._filter_cond(s, v, c)
-            test = f"match({msg}, {v.s(self.pattern(s))})" + (f" AND {cond}" if cond else "")
-            items.append(f"if({test}, {i}, 0)")
-        return "arrayFilter(x -> x > 0, [" + ", ".join(items) + "])"
+            if [i for i, _ in indexed] == list(range(1, len(indexed) + 1)):
+                hits = f"multiMatchAllIndices({msg}, {patterns})"
+            else:
+                hits = f"arrayMap(k -> {Values.ints([i for i, _ in indexed])}[k], multiMatchAllIndices({msg}, {patterns}))"
+        else:
+            items = [f"if(match({msg}, {v.s(self.pattern(s))}), {i}, 0)" for i, s in indexed]
+            hits = "arrayFilter(x -> x > 0, [" + ", ".join(items) + "])"
+        return self._narrow(statements, hits, v)
+
+    def _narrow(self, statements: Sequence[LogStatement], hits: str, v: Values) -> str:
+        """Drop template hits whose level or logger contradicts the statement's (rows that do not say their
+        level or logger always fit). Level names are prodlens's own six words, written as literals."""
+        conds = []
+        if self.schema.has("level") and any(s.level for s in statements):
+            levels = ", ".join(f"'{s.level}'" if s.level in LEVELS else "''" for s in statements)
+            conds.append(f"(lvl = '' OR [{levels}][x] = '' OR [{levels}][x] = lvl)")
+        if self.match_logger and self.schema.has("logger") and any(s.logger for s in statements):
+            loggers = v.strings([s.logger or "" for s in statements])
+            conds.append(f"(lg = '' OR {loggers}[x] = '' OR {loggers}[x] = lg)")
+        if not conds:
+            return hits
+        return f"arrayFilter(x -> {' AND '.join(conds)}, {hits})"
 
     # -- samples -----------------------------------------------------------------------------------------------
 
