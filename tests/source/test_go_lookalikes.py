@@ -58,3 +58,10 @@ def test_a_shadowing_import_is_not_a_convention_logger():
     # a package imported under the name "log" that is not a logging package
     statements = extract('package x\nimport log "example.com/changelog"\nfunc f() { log.Info("entry") }\n')
     assert statements == []
+
+
+def test_convention_receivers_take_the_framework_the_file_imports():
+    statements = extract('package x\nimport (\n "log"\n "go.uber.org/zap"\n)\n'
+                         'func (s *Server) f() { s.lg.Warn("slow", zap.Duration("took", d)) }\n')
+    assert [(s.framework, s.receiver, s.level, s.template.text) for s in statements] == [
+        ("zap", "convention", "warn", "slow")]

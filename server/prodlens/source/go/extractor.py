@@ -112,7 +112,7 @@ class GoExtractor:
             name = _receiver_name(receiver_node)
             if name is None or not CONVENTION.search(name) or _declared_otherwise(receiver_node, name, facts):
                 return None
-            value = LoggerValue(None, "unknown")
+            value = LoggerValue(None, facts.file_framework or "unknown")
             receiver = "convention"
         args = list(args_node.named_children)
         shape = _shape(value.kind, method, args)

@@ -124,6 +124,15 @@ class FileFacts:
                             for name in declared_names(field_node):
                                 self._field_types[text_of(name)] = text_of(type_node) if type_node is not None else ""
 
+    @property
+    def file_framework(self) -> str | None:
+        """The one logging framework this file imports, if exactly one (the likely kind of a logger it does
+        not declare)."""
+        found = {PACKAGES[path] for path in self.imports.values() if path in PACKAGES}
+        if len(found) > 1:
+            found.discard("log")  # the standard `log` is often imported beside a structured logger
+        return found.pop() if len(found) == 1 else None
+
     def package_framework(self, local: str) -> str | None:
         path = self.imports.get(local)
         return PACKAGES.get(path) if path is not None else None
