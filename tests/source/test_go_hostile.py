@@ -59,3 +59,12 @@ def test_huge_and_non_decimal_integer_operands():
     data = f'package x\nimport "log"\nfunc f() {{ log.Println("n", {digits}, 0x1F, 0o17) }}\n'.encode()
     [s] = extract(data).statements
     assert s.template.text == f"n {digits} {{}} {{}}"
+
+
+def test_deeply_nested_sprint_and_sprintf_calls():
+    nested = "fmt.Sprint(" * 3000 + '"x"' + ")" * 3000
+    wrapped = "fmt.Sprintf(" * 3000 + 'format, args...' + ")" * 3000
+    data = (f'package x\nimport ("fmt"; "log")\nfunc f() {{ log.Print({nested}) }}\n'
+            f'func logf(format string, args ...any) {{ log.Print({wrapped}) }}\n').encode()
+    result = extract(data)
+    assert len(result.statements) == 2

@@ -72,3 +72,12 @@ def test_huge_numeric_literals_are_text_not_conversions():
     digits = "9" * 6000  # beyond Python's int/str conversion limit: must not raise
     [s] = extract((HEADER + f'  void f() {{ LOG.info("n=" + {digits} + " " + 0x1F); }}\n}}\n').encode()).statements
     assert s.template.text == f"n={digits} {{}}"
+
+
+def test_deeply_nested_format_calls_and_fluent_chains():
+    nested = "String.format(" * 2000 + '"x %d", 1' + ")" * 2000
+    chain = "LOG" + ".atInfo()" + ".addArgument(1)" * 2000
+    data = (HEADER + f"  void f() {{ LOG.info({nested}); {chain}.log(\"fluent\"); }}\n}}\n").encode()
+    statements = extract(data).statements
+    # the format nesting becomes holes past the depth limit; a fluent chain longer than 32 calls is not followed
+    assert [s.range.start_line for s in statements] == [3]

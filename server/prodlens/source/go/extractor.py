@@ -446,13 +446,18 @@ class _MessageReader:
         self._resolving: set[str] = set()
 
     def message(
-        self, mode: str, message_args: list[tree_sitter.Node], extra: list[tree_sitter.Node], hole_for: str | None = None
+        self,
+        mode: str,
+        message_args: list[tree_sitter.Node],
+        extra: list[tree_sitter.Node],
+        hole_for: str | None = None,
+        depth: int = 0,
     ) -> tuple[list[Part], Confidence]:
         if mode in ("print", "println"):
             parts: list[Part] = []
             previous_string: bool | None = None
             for index, arg in enumerate(message_args):
-                arg_parts = self._parts(arg, 0, hole_for)
+                arg_parts = self._parts(arg, depth, hole_for)
                 is_string = self._is_string(arg)
                 if index:
                     if mode == "println":
@@ -464,7 +469,7 @@ class _MessageReader:
             expression_holes = 0
             placeholders = 0
         else:
-            parts = self._parts(message_args[0], 0, hole_for) if message_args else []
+            parts = self._parts(message_args[0], depth, hole_for) if message_args else []
             expression_holes = sum(1 for p in parts if isinstance(p, Hole))
             placeholders = 0
             if mode == "printf":
@@ -551,7 +556,8 @@ class _MessageReader:
                 inner = self._parts(args.named_children[0], depth + 1, hole_for)
                 return formats.printf(list(Template.of(inner).parts))[0]
             if args is not None and name in ("fmt.Sprint", "fmt.Sprintln"):
-                parts, _ = self.message("print" if name == "fmt.Sprint" else "println", list(args.named_children), [])
+                parts, _ = self.message("print" if name == "fmt.Sprint" else "println", list(args.named_children), [],
+                                        hole_for, depth + 1)
                 return parts
         return [_hole(node)]
 
@@ -600,8 +606,10 @@ def _parameters(function: tree_sitter.Node) -> list[tuple[str, str, bool]]:
     return out
 
 
-def _forwarded_variadic(args: list[tree_sitter.Node], names: dict[str, int]) -> int | None:
+def _forwarded_variadic(args: list[tree_sitter.Node], names: dict[str, int], depth: int = 0) -> int | None:
     """Index of the parameter forwarded as `args...`, directly or into `fmt.Sprintf(format, args...)`."""
+    if depth > _MAX_DEPTH:
+        return None
     for arg in args:
         if arg.type == "variadic_argument" and arg.named_children and text_of(arg.named_children[0]) in names:
             return names[text_of(arg.named_children[0])]
@@ -609,7 +617,7 @@ def _forwarded_variadic(args: list[tree_sitter.Node], names: dict[str, int]) -> 
             function = arg.child_by_field_name("function")
             inner = arg.child_by_field_name("arguments")
             if function is not None and text_of(function) in ("fmt.Sprintf", "fmt.Errorf") and inner is not None:
-                found = _forwarded_variadic(list(inner.named_children), names)
+                found = _forwarded_variadic(list(inner.named_children), names, depth + 1)
                 if found is not None:
                     return found
     return None
