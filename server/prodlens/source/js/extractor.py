@@ -684,7 +684,15 @@ class JsExtractor:
     def extract(self, tree: tree_sitter.Tree, source: bytes, path: str, context: ExtractContext) -> FileExtraction:
         language = _language_of(tree)
         state = _FileState(tree, source, path, language, context)
-        state.run_queries()
+        try:
+            state.run_queries()
+        except UnicodeDecodeError:
+            # tree-sitter's query predicates decode node text strictly; the index hands us valid UTF-8, but a
+            # direct caller may not: read the file as the index would, with replacement characters
+            source = source.decode("utf-8", "replace").encode("utf-8")
+            tree = tree_sitter.Parser(grammar(language)).parse(source)
+            state = _FileState(tree, source, path, language, context)
+            state.run_queries()
         state.member_calls()
         state.debug_calls()
         state.wrapper_call_sites()

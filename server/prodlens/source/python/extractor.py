@@ -639,7 +639,15 @@ class PythonExtractor:
         self, tree: tree_sitter.Tree, source: bytes, path: str, context: ExtractContext
     ) -> FileExtraction:
         state = _FileState(tree, source, path, context)
-        state.run_queries()
+        try:
+            state.run_queries()
+        except UnicodeDecodeError:
+            # tree-sitter's query predicates decode node text strictly; the index hands us valid UTF-8, but a
+            # direct caller may not: read the file as the index would, with replacement characters
+            source = source.decode("utf-8", "replace").encode("utf-8")
+            tree = tree_sitter.Parser(grammar(LANGUAGE)).parse(source)
+            state = _FileState(tree, source, path, context)
+            state.run_queries()
         state.logging_calls()
         state.wrapper_call_sites()
         state.result.statements.sort(key=lambda s: (s.range.start_line, s.range.start_column))
