@@ -128,18 +128,17 @@ class GoExtractor:
                 return None
             level_arg = args[level_index]
             level = _level_of(level_arg)
-        if message_index >= len(args):
-            if mode in ("print", "println"):
-                message_args: list[tree_sitter.Node] = []
-            else:
-                return None
+        message_args: list[tree_sitter.Node]
+        extra: list[tree_sitter.Node]
         if mode in ("print", "println"):
-            message_args = args[message_index:]
-            extra: list[tree_sitter.Node] = []
+            message_args, extra = args[message_index:], []  # Sprint operands (possibly none: `log.Println()`)
+        elif message_index < len(args):
+            message_args, extra = [args[message_index]], args[message_index + 1 :]
         else:
-            message_args = [args[message_index]]
-            extra = args[message_index + 1 :]
-        throwable = value.with_error or any(_is_error_field(a) for a in extra) if mode == "msg" else value.with_error
+            return None
+        throwable = value.with_error
+        if mode == "msg":
+            throwable = throwable or any(_is_error_field(a) for a in extra)
         if value.kind == "klog" and method == "ErrorS":
             throwable = bool(args) and text_of(args[0]) != "nil"
         framework = value.framework
