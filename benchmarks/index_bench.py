@@ -7,7 +7,8 @@ Usage::
 Each TREE is a source tree (any mix of Java, Python, JavaScript/TypeScript, Go). Getting real large trees:
 
 - CPython's standard library, already installed:
-  `python3 -c 'import sysconfig; print(sysconfig.get_paths()["stdlib"])'`
+  `python3 -c 'import sysconfig; print(sysconfig.get_paths()["stdlib"])'` (with `--exclude site-packages/`, which
+  holds installed packages, not the standard library)
 - Java from Debian source packages: add a `deb-src` line for bookworm to a file under
   `/etc/apt/sources.list.d/`, `apt-get update`, then in a scratch directory `apt-get source tomcat10`
   (or `activemq`, `jetty9`); or a git checkout of Apache ActiveMQ.
@@ -109,6 +110,7 @@ def reindex_times(root: Path, config: IndexConfig, edit_file, edits: int, cache_
     # the one-file re-index
     timings = []
     gc.collect()
+    before = index.report.member_updates
     for i in range(edits):
         new = variants[(i + 1) % 2]
         started = time.perf_counter()
@@ -124,7 +126,7 @@ def reindex_times(root: Path, config: IndexConfig, edit_file, edits: int, cache_
         tree.edit(**compute_edit(old, new))
         tree = parser.parse(new, tree)
         raw.append(time.perf_counter() - started)
-    return timings, raw
+    return timings, raw, index.report.member_updates - before
 
 
 def _edit_point(lines: list[bytes], statements) -> tuple[int, int]:
@@ -146,8 +148,8 @@ def percentile(values, fraction):
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
-def bench_tree(root: Path, edits: int, prefilter_check: bool) -> dict:
-    config = IndexConfig()
+def bench_tree(root: Path, edits: int, prefilter_check: bool, exclude: list[str]) -> dict:
+    config = IndexConfig(exclude=list(exclude))
     files = indexable_files(root, config)
     megabytes = sum(f.size for f in files) / 1e6
     languages = sorted({f.language for f in files})
@@ -171,8 +173,9 @@ def bench_tree(root: Path, edits: int, prefilter_check: bool) -> dict:
             checked = unfiltered.statements == cold.statements
         edit_file = pick_edit_file(files)
         reindex = raw_reindex = None
+        member_updates = 0
         if edit_file is not None and edits:
-            reindex, raw_reindex = reindex_times(root, config, edit_file, edits, cache_dir)
+            reindex, raw_reindex, member_updates = reindex_times(root, config, edit_file, edits, cache_dir)
     report = cold.report
     return {
         "tree": root.name or str(root),
@@ -191,6 +194,8 @@ def bench_tree(root: Path, edits: int, prefilter_check: bool) -> dict:
         "edit_file": f"{edit_file[0].rel_path} ({edit_file[1]} lines)" if edit_file else "-",
         "reindex": reindex,
         "raw_reindex": raw_reindex,
+        "member_updates": member_updates,
+        "edits": edits,
     }
 
 
@@ -198,6 +203,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("trees", nargs="+", type=Path)
     parser.add_argument("--edits", type=int, default=200, help="one-line edits timed per tree (default 200)")
+    parser.add_argument("--exclude", action="append", default=[], metavar="GLOB",
+                        help="gitignore-style glob left out of every tree (repeatable), e.g. site-packages/")
     parser.add_argument("--no-prefilter-check", action="store_true",
                         help="skip the extra unfiltered build that checks the prefilter loses no statement")
     args = parser.parse_args(argv)
@@ -210,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
         if not tree.is_dir():
             print(f"{tree}: not a directory", file=sys.stderr)
             return 2
-        result = bench_tree(tree.resolve(), args.edits, not args.no_prefilter_check)
+        result = bench_tree(tree.resolve(), args.edits, not args.no_prefilter_check, args.exclude)
         reindex = result["reindex"]
         raw_reindex = result["raw_reindex"]
         rows.append((
@@ -224,7 +231,8 @@ def main(argv: list[str] | None = None) -> int:
         ))
         print(f"  {result['tree']}: parsed {result['parsed']} of {result['files']} files (the rest prefiltered), "
               f"cache save {result['save'] * 1000:.0f} ms, warm result identical: {result['warm_same']}, "
-              f"prefilter lost nothing: {result['prefilter_same']}, edited: {result['edit_file']}",
+              f"prefilter lost nothing: {result['prefilter_same']}, edited: {result['edit_file']} "
+              f"({result['member_updates']} of {result['edits']} edits re-extracted one member)",
               flush=True)
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
     print()
