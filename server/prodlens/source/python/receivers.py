@@ -77,7 +77,8 @@ class Bindings:
     imports_loguru: bool = False
     literal_names: dict[str, bool] = field(default_factory=dict)  # name -> bound to a literal (memo)
     depth: int = 0  # recursion guard of receiver_logger
-    imported: dict[str, str] = field(default_factory=dict)  # local name -> dotted module it came from / is
+    import_nodes: list[tree_sitter.Node] = field(default_factory=list)
+    _imported: dict[str, str] | None = None
 
     @property
     def default_framework(self) -> str:
@@ -90,28 +91,29 @@ class Bindings:
     # -- collecting ------------------------------------------------------------------------------------------
 
     def add_import(self, node: tree_sitter.Node) -> None:
-        if node.type == "import_statement":
-            for child in node.named_children:
-                if child.type == "dotted_name":
-                    module, alias = _text(child), _text(child).split(".")[0]
-                elif child.type == "aliased_import":
-                    module = _text(child.child_by_field_name("name"))
-                    alias = _text(child.child_by_field_name("alias"))
+        """Imports that may concern logging are read now; the rest only if a foreign wrapper needs to know
+        what a name was imported from (`imported`): a module with fifty imports and no logging costs little."""
+        self.import_nodes.append(node)
+        text = node.text or b""
+        if b"log" in text or b"LOG" in text or b"Log" in text:
+            for alias, module, name in _import_names(node):
+                if name is None:
+                    self._note_module(module, alias)
                 else:
-                    continue
-                self.imported[alias] = module if child.type == "aliased_import" else alias
-                self._note_module(module, alias)
-            return
-        module_node = node.child_by_field_name("module_name")
-        module = _text(module_node)
-        for child in node.children_by_field_name("name"):
-            if child.type == "aliased_import":
-                name = _text(child.child_by_field_name("name"))
-                alias = _text(child.child_by_field_name("alias"))
-            else:
-                name = alias = _text(child)
-            self.imported[alias] = f"{module}.{name}"
-            self._note_from(module, name, alias)
+                    self._note_from(module, name, alias)
+
+    @property
+    def imported(self) -> dict[str, str]:
+        """Local name -> the dotted module it is, or `module.name` it came from."""
+        if self._imported is None:
+            self._imported = {}
+            for node in self.import_nodes:
+                for alias, module, name in _import_names(node):
+                    if name is not None:
+                        self._imported[alias] = f"{module}.{name}"
+                    else:  # `import a.b` binds `a`; `import a.b as c` binds `c` to `a.b`
+                        self._imported[alias] = alias if module.startswith(alias + ".") else module
+        return self._imported
 
     def _note_module(self, module: str, alias: str) -> None:
         if module == "logging" or module.startswith("logging."):
@@ -284,6 +286,27 @@ class Bindings:
         if kind == "parenthesized_expression" and len(node.named_children) == 1:
             return self.receiver_logger(node.named_children[0], source)
         return None
+
+
+def _import_names(node: tree_sitter.Node) -> list[tuple[str, str, str | None]]:
+    """(local alias, module, imported name or None for `import module`) of an import statement."""
+    out: list[tuple[str, str, str | None]] = []
+    if node.type == "import_statement":
+        for child in node.named_children:
+            if child.type == "dotted_name":
+                module = _text(child)
+                out.append((module.split(".")[0], module, None))
+            elif child.type == "aliased_import":
+                out.append((_text(child.child_by_field_name("alias")), _text(child.child_by_field_name("name")), None))
+        return out
+    module = _text(node.child_by_field_name("module_name"))
+    for child in node.children_by_field_name("name"):
+        if child.type == "aliased_import":
+            out.append((_text(child.child_by_field_name("alias")), module, _text(child.child_by_field_name("name"))))
+        else:
+            name = _text(child)
+            out.append((name, module, name))
+    return out
 
 
 def _target_key(target: tree_sitter.Node) -> str | None:
