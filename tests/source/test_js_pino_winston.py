@@ -123,3 +123,14 @@ def test_unknown_logger_appends_text_but_not_values():
     assert lines[2].template.text == "user created" and lines[2].confidence is Confidence.PARTIAL
     assert lines[3].template.text == "cache miss"
     assert lines[4].template.text == "stage step {}"
+
+
+def test_bunyan_fields_object_then_util_format():
+    lines = by_line(extract('''
+        const bunyan = require('bunyan');
+        const log = bunyan.createLogger({ name: 'svc' });
+        log.info({ req }, 'start %s', id, 'tail');
+        log.warn('plain', n);
+    '''))
+    assert (lines[4].framework, lines[4].logger, lines[4].template.text) == ("bunyan", "svc", "start {} tail")
+    assert lines[5].template.text == "plain {}"

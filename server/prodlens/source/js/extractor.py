@@ -405,8 +405,8 @@ class _FileState:
         (call sites of wrappers format the way the wrapped call does)."""
         builder = TemplateBuilder(scope.params if scope else None)
         style = style or _style(framework)
-        object_first = style in ("object-first", "object-first-append")
-        append = style in ("util", "object-first-append")
+        object_first = style in ("object-first", "object-first-append", "object-first-util")
+        append = style in ("util", "object-first-append", "object-first-util")
         if object_first and args and len(args) >= 2:
             first, second = args[0], args[1]
             if _is_object(first) or (
@@ -631,8 +631,11 @@ def _defining_function(call: tree_sitter.Node, wrapper: WrapperDef, path: str) -
 def _style(framework: str) -> str:
     """How a framework turns arguments into the message: `util` (util.format, extra arguments appended),
     `object-first` (pino: optional merging object, then msg with verbs, extras dropped), `util-noappend`
-    (winston: extras are metadata), `object-first-append` (a logger of unknown make: object first as pino
-    allows, otherwise util.format like console, proc-log, npmlog and most hand-written loggers)."""
+    (winston: extras are metadata), `object-first-util` (bunyan: optional fields object, then util.format),
+    `object-first-append` (a logger of unknown make: object first as pino allows, then text arguments joined
+    like util.format as console, proc-log, npmlog and most hand-written loggers do)."""
+    if framework == "bunyan":
+        return "object-first-util"  # bunyan: optional fields object, then util.format of the rest
     if framework in APPENDING:
         return "util"
     if framework == "pino":
