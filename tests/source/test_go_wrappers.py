@@ -102,3 +102,10 @@ func run() {
     assert by_name["logAt"].level_param == 0 and by_name["logAt"].level is None
     sites = [(s.template.text, s.level) for s in result.statements if not s.wrapper]
     assert sites == [("[shop] disk {}% full", "warn"), ("shop: gave up", "error")]
+
+
+def test_a_parameter_the_function_also_computes_with_is_not_a_message():
+    source = ('package x\nimport "log"\nfunc scan(pattern string) {\n'
+              '    log.Print("scanning " + pattern)\n    files, _ := filepath.Glob(pattern)\n    use(files)\n}\n'
+              'func notify(format string, args ...any) {\n    log.Printf(format, args...)\n}\n')
+    assert [w.name for w in extract(source, path="x/x.go").wrappers] == ["notify"]

@@ -149,3 +149,14 @@ class Processor {
 """
     statements = extract(other, wrappers=[wrapper], path="src/Processor.java").statements
     assert [s.template.text for s in statements] == ["applied {}", "inherited"]
+
+
+def test_a_parameter_the_method_also_computes_with_is_a_value_not_a_message():
+    source = AUDIT.replace("    void run(", '    private void scan(String pattern) {\n'
+                           '        LOG.debug("Scanning " + pattern + " for dumps");\n'
+                           '        pattern = pattern.replace("%p", "*");\n        open(new File(pattern));\n    }\n'
+                           '    public void info(String s) { LOG.info(filter(s)); buffer += s; }\n'
+                           '    void run(')
+    names = [w.name for w in extract(source).wrappers]
+    assert "scan" not in names
+    assert "info" in names  # named for logging: its extra bookkeeping does not disqualify it

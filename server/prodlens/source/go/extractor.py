@@ -192,6 +192,10 @@ class GoExtractor:
                 break
         if message_param is None:
             return None
+        if not _LOGGING_FUNC.search(func_name) and not _used_only_for_logging(
+            reader.facts, function, param_name, call.node
+        ):
+            return None  # the function also computes with the parameter: a value it logs, not a message
         parts, _confidence = reader.message(call.mode, call.message_args, call.extra, hole_for=param_name)
         template = Template.of(parts)
         level_param = None
@@ -603,6 +607,39 @@ def _parameters(function: tree_sitter.Node) -> list[tuple[str, str, bool]]:
         for child in declared_names(decl):
             out.append((text_of(child), type_text, decl.type == "variadic_parameter_declaration"))
     return out
+
+
+def _used_only_for_logging(facts: FileFacts, function: tree_sitter.Node, name: str, call: tree_sitter.Node) -> bool:
+    """Is parameter `name` used in the function body only inside logging calls? (See the Java extractor.)"""
+    body = function.child_by_field_name("body")
+    if body is None:
+        return False
+    source = facts.source
+    word = name.encode()
+    for match in re.compile(re.escape(word) + rb"(?!\w)").finditer(source, body.start_byte, body.end_byte):
+        start = match.start()
+        previous = source[start - 1 : start]
+        if previous == b"." or (previous and re.match(rb"\w", previous)):
+            continue
+        if call.start_byte <= start < call.end_byte:
+            continue
+        node = facts.root.named_descendant_for_byte_range(start, start + len(word))
+        if node is None or node.type != "identifier":
+            continue  # inside a string or comment
+        current = node.parent
+        inside_logging_call = False
+        while current is not None and current.start_byte >= body.start_byte and current.end_byte <= body.end_byte:
+            if current.type == "call_expression":
+                function_node = current.child_by_field_name("function")
+                field = function_node.child_by_field_name("field") if function_node is not None and \
+                    function_node.type == "selector_expression" else None
+                if field is not None and text_of(field) in _LOGGING_METHOD_NAMES:
+                    inside_logging_call = True
+                    break
+            current = current.parent
+        if not inside_logging_call:
+            return False
+    return True
 
 
 def _forwarded_variadic(args: list[tree_sitter.Node], names: dict[str, int], depth: int = 0) -> int | None:

@@ -291,6 +291,11 @@ class JavaExtractor:
                 break
         if message_param is None:
             return None
+        allowed = [call.node] + ([message_node] if message_node is not call.message else [])
+        if not _LOGGING_METHOD.search(method_name) and not _used_only_for_logging(
+            facts, method, params[message_param][0], allowed
+        ):
+            return None  # `scan(String pattern)` logs the pattern but also works with it: not a wrapper
         parts = reader.parts(message_node)
         parts = [Hole(HoleKind.ANY, "message") if isinstance(p, Hole) and p.name == carrier else p for p in parts]
         if built_on:
@@ -574,6 +579,41 @@ def _receiver_is_class_of(obj: tree_sitter.Node, wrapper: WrapperDef, facts: Fil
             candidates.add(simple_type_name(declared))
     owner_core = _CLASS_AFFIXES.sub("", owner)
     return any(c == owner or (_CLASS_AFFIXES.sub("", c) == owner_core and owner_core) for c in candidates)
+
+
+def _used_only_for_logging(
+    facts: FileFacts, method: tree_sitter.Node, name: str, allowed: list[tree_sitter.Node]
+) -> bool:
+    """Is parameter `name` used, in the method body, only inside logging calls (or `allowed` nodes)? A wrapper's
+    message parameter exists to be logged; a parameter the method also computes with is a value it happens to log."""
+    body = method.child_by_field_name("body")
+    if body is None:
+        return False
+    source = facts.source
+    word = name.encode()
+    pattern = re.compile(re.escape(word) + rb"(?![\w$])")
+    for match in pattern.finditer(source, body.start_byte, body.end_byte):
+        start = match.start()
+        previous = source[start - 1 : start]
+        if previous == b"." or (previous and re.match(rb"[\w$]", previous)):
+            continue
+        if any(node.start_byte <= start < node.end_byte for node in allowed):
+            continue
+        node = facts.root.named_descendant_for_byte_range(start, start + len(word))
+        if node is None or node.type != "identifier":
+            continue  # inside a string or comment
+        current = node.parent
+        inside_logging_call = False
+        while current is not None and current.start_byte >= body.start_byte and current.end_byte <= body.end_byte:
+            if current.type == "method_invocation":
+                method_name = current.child_by_field_name("name")
+                if method_name is not None and text_of(method_name) in _LOGGING_METHOD_NAMES:
+                    inside_logging_call = True
+                    break
+            current = current.parent
+        if not inside_logging_call:
+            return False
+    return True
 
 
 def _local_initializer(
