@@ -38,7 +38,7 @@ LEVEL_METHODS = {
     "critical": "fatal", "alert": "fatal", "emerg": "fatal", "log": "info",
 }
 # how call-site messages of a wrapper are formatted, by the inner call's framework
-APPENDING = {"console", "debug", "log4js", "bunyan"}
+APPENDING = {"console", "debug", "log4js", "bunyan", "loglevel", "consola", "signale"}  # console-like output
 FUNCTION_TYPES = {"function_declaration", "function_expression", "arrow_function", "method_definition",
                   "generator_function_declaration", "generator_function", "function"}
 _MESSAGE_PARAM_NAMES = ("msg", "message", "fmt", "format", "text", "str", "s", "m", "args", "arguments")
