@@ -231,3 +231,10 @@ def test_flogger_formats_printf_style_and_tinylog_static_calls():
     t = only('Logger.info("tiny {}", n);', header="import org.tinylog.Logger;\n", fields="")
     assert (t.framework, t.receiver, t.template.text) == ("tinylog", "declared", "tiny {}")
     assert extract('Result.error("imported class, not a logger");', header="import org.example.Result;\n", fields="") == []
+
+
+def test_jul_throwable_before_a_message_supplier():
+    header = "import java.util.logging.Level;\nimport java.util.logging.Logger;\n"
+    fields = '    static final Logger LOGGER = Logger.getLogger("x");\n'
+    s = only('LOGGER.log(Level.WARNING, e, () -> "Unable to read " + s);', header=header, fields=fields)
+    assert (s.level, s.template.text, s.throwable) == ("warn", "Unable to read {}", True)

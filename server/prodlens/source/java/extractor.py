@@ -59,6 +59,7 @@ class _Call:
     extra: list[tree_sitter.Node]  # arguments after the message
     style: str | None  # placeholder syntax applied to the message: slf4j | messageformat | printf | None
     level_arg: tree_sitter.Node | None = None
+    leading_throwable: bool = False  # JUL log(Level, Throwable, Supplier<String>)
 
 
 class JavaExtractor:
@@ -172,7 +173,9 @@ class JavaExtractor:
         message = args[message_index]
         extra = list(args[message_index + 1 :])
         style = _style(framework, method, extra)
-        return _Call(node, framework, level, var.logger_name, receiver_kind, message, extra, style, level_arg)
+        leading_throwable = message_index == 2 and method == "log" and _is_throwable(args[1], node)
+        return _Call(node, framework, level, var.logger_name, receiver_kind, message, extra, style, level_arg,
+                     leading_throwable)
 
     def _receiver(
         self, node: tree_sitter.Node, facts: FileFacts, call: tree_sitter.Node
@@ -235,7 +238,7 @@ class JavaExtractor:
             confidence=confidence,
             wrapper=wrapper,
             receiver=call.receiver,
-            throwable=throwable,
+            throwable=throwable or call.leading_throwable,
         )
 
     def _wrapper_of(self, call: _Call, path: str, reader: MessageReader, facts: FileFacts) -> WrapperDef | None:
