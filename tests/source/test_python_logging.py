@@ -185,3 +185,17 @@ def test_templates_match_real_logging_output():
         fmt = call.split('"')[1]
         record = logging.LogRecord("n", logging.INFO, "p", 1, fmt, args, None)
         assert renders(statement.template, record.getMessage()), (call, statement.template.text)
+
+
+def test_fstring_self_documenting_and_nested_specs():
+    lines = by_line(extract('''
+        import logging
+        log = logging.getLogger(__name__)
+        log.info(f"{count=} and {ratio=:.2f} w{value:{width}}")
+        log.info(f"bytes {b'x'!r} \\N{BULLET} {{x}}")
+    '''))
+    assert lines[4].template.text == "count={} and ratio={} w{}"
+    count, ratio, width = 3, 0.5, 4
+    value = 7
+    assert renders(lines[4].template, f"{count=} and {ratio=:.2f} w{value:{width}}")
+    assert lines[5].template.text == "bytes {} \u2022 {x}"
