@@ -110,3 +110,25 @@ def test_level_parameter_of_a_js_wrapper():
     assert lines[5].wrapper
     assert (lines[7].template.text, lines[7].level) == ("[app] disk full", "warn")
     assert lines[8].level is None
+
+
+def test_foreign_method_wrapper_through_this_unless_shadowed():
+    base = extract('''
+        class Base {
+          logEvent(msg) { console.info("[evt] " + msg); }
+        }
+        module.exports = Base;
+    ''', path="lib/base.js")
+    sub = extract('''
+        class Sub extends Base {
+          run() { this.logEvent("started"); }
+        }
+    ''', path="lib/sub.js", wrappers=base.wrappers)
+    assert [s.template.text for s in sub.statements] == ["[evt] started"]
+    shadow = extract('''
+        class Other {
+          logEvent(msg) { this.events.push(msg); }
+          run() { this.logEvent("not logged"); }
+        }
+    ''', path="lib/other.js", wrappers=base.wrappers)
+    assert shadow.statements == []

@@ -207,3 +207,19 @@ def test_wrapper_detection_can_be_turned_off():
     context = ExtractContext(config=IndexConfig(detect_wrappers=False))
     result = EXTRACTOR.extract(new_parser("python").parse(src), src, "m.py", context)
     assert result.wrappers == [] and [s.wrapper for s in result.statements] == [False]
+
+
+def test_own_method_of_the_same_name_shadows_a_foreign_wrapper():
+    definer = extract('''
+        class Mapper:
+            def _log(self, msg, *args):
+                self.logger.info("(m) " + msg, *args)
+    ''', path="lib/orm/mapper.py", module="lib.orm.mapper")
+    caller = extract('''
+        class Recorder:
+            def _log(self, entry):
+                self.entries.append(entry)
+            def run(self):
+                self._log("not a log statement")
+    ''', path="lib/orm/recorder.py", module="lib.orm.recorder", wrappers=definer.wrappers)
+    assert caller.statements == []

@@ -558,7 +558,10 @@ class _FileState:
                         obj = call.child_by_field_name("function").child_by_field_name("object")
                         if _text(obj) in (local, f"{local}.default"):
                             out.append(call)
-            if wrapper.method:
+            # `this.name(...)` calls another file's method wrapper only if this file has no method of that name
+            own_method = re.search(rb"(?m)^\s*(?:(?:static|async|public|private|protected)\s+)*"
+                                   + re.escape(name.encode()) + rb"\s*\([^)]*\)\s*(?::[^{]*)?\{", self.source)
+            if wrapper.method and own_method is None:
                 for call in self._member_calls(name):
                     obj = call.child_by_field_name("function").child_by_field_name("object")
                     if obj is not None and obj.type == "this":

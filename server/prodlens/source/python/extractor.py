@@ -432,6 +432,12 @@ class _FileState:
     def _call_sites_of(self, name: str, wrappers: list[WrapperDef]) -> None:
         if not name.isidentifier():
             return
+        if any(w.path and w.path != self.path for w in wrappers) and not any(w.path == self.path for w in wrappers):
+            # this file defines its own `name` that is not a wrapper: `self.name(...)` here calls that one
+            if re.search(rb"\bdef\s+" + re.escape(name.encode()) + rb"\s*\(", self.source):
+                wrappers = [w for w in wrappers if not w.path]
+                if not wrappers:
+                    return
         pattern = re.compile(rb"(?<![\w])" + re.escape(name.encode()) + rb"\s*\(")
         root = self.tree.root_node
         for match in pattern.finditer(self.source):
