@@ -76,3 +76,27 @@ def test_classes_and_their_runtime_names():
     assert f.resolve_class("Shop.Kind", node) == "org.example.app.Shop$Kind"
     assert f.resolve_class("LoggerFactory", node) == "org.slf4j.LoggerFactory"
     assert f.resolve_class("Other", node) == "org.example.app.Other"
+
+
+def test_logger_aliases_and_conflicting_assignments():
+    source = b"""package p;
+import java.util.logging.Logger;
+class U {
+    private static final Logger LOGGER;
+    static {
+        Logger logger = Logger.getLogger(U.class.getName());
+        LOGGER = logger;
+    }
+    private static final Logger BASE = Logger.getLogger("base");
+    void f(Dest dest) {
+        Logger log = BASE;
+        if (dest != null) { log = dest.getLog(); }
+        Logger same = BASE;
+    }
+}
+"""
+    f = FileFacts(new_parser("java").parse(source).root_node, source)
+    assert f.variable("LOGGER").logger_name == "p.U"  # assigned from another logger variable
+    assert f.variable("same").logger_name == "base"  # an alias
+    log = f.variable("log")
+    assert log.is_logger and log.logger_name is None  # sometimes another logger: only known at run time

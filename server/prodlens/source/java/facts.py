@@ -23,6 +23,9 @@ LOGGER_TYPES = frozenset(
     {"Logger", "Log", "XLogger", "ExtendedLogger", "ExtendedLoggerWrapper", "LocationAwareLogger", "BasicLogger",
      "FluentLogger", "TaggedLogger", "LoggerWrapper"}
 )
+# Methods that make a logger from a name or class (their argument gives the logger's name)
+FACTORY_METHODS = frozenset({"getLogger", "getLog", "getFormatterLogger", "getAnonymousLogger", "forEnclosingClass",
+                             "getContextLogger"})
 # Names a logger variable conventionally has (used only when the file says nothing about the name).
 CONVENTION = re.compile(r"^_?(log|LOG|Log|logger|LOGGER|Logger)$|[a-z0-9](Log|Logger)$|_(LOG|LOGGER)$")
 
@@ -90,6 +93,7 @@ class FileFacts:
         self.wildcard_imports: list[str] = []  # package prefixes of `import x.y.*`
         self._variables: dict[str, LoggerVar | None] = {}  # None: the file does not declare the name
         self._types: dict[str, str] = {}  # name -> the type text of its first declaration
+        self._resolving: set[str] = set()  # names being resolved (aliases may refer to each other)
         self._constants: dict[str, list[int] | tree_sitter.Node] | None = None  # offsets, then the value
         self._classes: dict[str, tree_sitter.Node] | None = None
         self._lombok: list[tuple[tree_sitter.Node, LoggerVar]] | None = None
@@ -156,15 +160,43 @@ class FileFacts:
             # a logging call on that name is far more likely to mean the logger
             if result is None or (var.is_logger and (not result.is_logger or result.logger_name is None)):
                 result = var
-        if result is None or (result.is_logger and result.logger_name is None):
-            # `log = LoggerFactory.getLogger(...)` in a constructor, for a field declared without initializer
-            for start in assignments:
-                node = self.root.named_descendant_for_byte_range(start, start + len(word))
-                value = _assigned_factory(node) if node is not None else None
-                if value is not None:
-                    result = from_factory(self, value, result.framework if result else None)
-                    break
+        if result is not None and not result.is_logger:
+            return result
+        # assignments: `log = LoggerFactory.getLogger(...)` in a constructor, `LOGGER = logger;` in a static block
+        derived: list[LoggerVar | None] = []
+        for start in assignments:
+            node = self.root.named_descendant_for_byte_range(start, start + len(word))
+            value = _assigned_value(node) if node is not None else None
+            if value is not None:
+                derived.append(self.logger_from_value(value, result.framework if result else None))
+        if not derived:
+            return result
+        first = next((d for d in derived if d is not None), None)
+        if result is None or result.logger_name is None:
+            result = first if first is not None else result
+        if result is not None and any(d is None or d.logger_name != result.logger_name for d in derived):
+            # assigned different loggers, or something we cannot read: its name is only known at run time
+            result = LoggerVar(True, result.framework, None)
         return result
+
+    def logger_from_value(self, value: tree_sitter.Node, framework: str | None) -> LoggerVar | None:
+        """The logger an expression yields: a factory call, or another logger variable of this file."""
+        if value.type == "method_invocation":
+            method = value.child_by_field_name("name")
+            if method is not None and text_of(method) in FACTORY_METHODS:
+                return from_factory(self, value, framework)
+            return None
+        if value.type == "identifier":
+            name = text_of(value)
+            if name in self._resolving:
+                return None
+            self._resolving.add(name)
+            try:
+                var = self.variable(name)
+            finally:
+                self._resolving.discard(name)
+            return var if var is not None and var.is_logger else None
+        return None
 
     def declared_type(self, name: str) -> str | None:
         """The type `name` is declared with in this file (its first declaration), if any."""
@@ -353,8 +385,8 @@ def _declaration_of(node: tree_sitter.Node) -> tuple[tree_sitter.Node | None, tr
     return None
 
 
-def _assigned_factory(node: tree_sitter.Node) -> tree_sitter.Node | None:
-    """The factory call in `name = LoggerFactory.getLogger(...)` / `this.name = ...`, when `node` is that name."""
+def _assigned_value(node: tree_sitter.Node) -> tree_sitter.Node | None:
+    """The right-hand side of `name = ...` / `this.name = ...`, when `node` is that name."""
     if node.type != "identifier" or node.parent is None:
         return None
     target = node
@@ -368,10 +400,7 @@ def _assigned_factory(node: tree_sitter.Node) -> tree_sitter.Node | None:
         return None
     left = assignment.child_by_field_name("left")
     right = assignment.child_by_field_name("right")
-    if left is None or right is None or left.start_byte != target.start_byte or right.type != "method_invocation":
-        return None
-    method = right.child_by_field_name("name")
-    if method is None or text_of(method) not in ("getLogger", "getLog", "getFormatterLogger", "getAnonymousLogger"):
+    if left is None or right is None or left.start_byte != target.start_byte:
         return None
     return right
 
@@ -410,13 +439,12 @@ def _classify(facts: FileFacts, type_node: tree_sitter.Node | None, value: tree_
     simple = simple_type_name(type_text)
     if simple in LOGGER_TYPES:
         framework = facts.framework_of_type(type_text)
-        if value is not None and value.type == "method_invocation":
-            return from_factory(facts, value, framework)
-        return LoggerVar(True, framework, None)
+        derived = facts.logger_from_value(value, framework) if value is not None else None
+        return derived if derived is not None else LoggerVar(True, framework, None)
     if value is not None and value.type == "method_invocation" and simple in ("var", "Object"):
-        name = value.child_by_field_name("name")
-        if name is not None and text_of(name) in ("getLogger", "getLog", "getFormatterLogger"):
-            return from_factory(facts, value, None)
+        derived = facts.logger_from_value(value, None)
+        if derived is not None:
+            return derived
     return LoggerVar(False)
 
 
