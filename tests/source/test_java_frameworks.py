@@ -238,3 +238,13 @@ def test_jul_throwable_before_a_message_supplier():
     fields = '    static final Logger LOGGER = Logger.getLogger("x");\n'
     s = only('LOGGER.log(Level.WARNING, e, () -> "Unable to read " + s);', header=header, fields=fields)
     assert (s.level, s.template.text, s.throwable) == ("warn", "Unable to read {}", True)
+
+
+def test_jboss_logging_printf_and_message_format_methods():
+    header = "import org.jboss.logging.Logger;\n"
+    fields = "    private static final Logger log = Logger.getLogger(Shop.class);\n"
+    f = only('log.infof("Deployed %s in %d ms", s, n);', header=header, fields=fields)
+    assert (f.framework, f.level, f.logger, f.template.text) == ("jboss-logging", "info", "org.example.Shop",
+                                                                 "Deployed {} in {} ms")
+    v = only('log.warnv("Retry {0} of {1}", n, 3);', header=header, fields=fields)
+    assert (v.level, v.template.text) == ("warn", "Retry {} of {}")
