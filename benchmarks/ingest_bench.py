@@ -105,6 +105,8 @@ def measure(project: Path, log: Path, fmt: str, count: int) -> list[tuple[str, i
     from prodlens.matching.records import read_records
     from prodlens.source.index import StatementIndex
 
+    import sqlite_utils  # noqa: F401  (imported once here: its optional pandas probe is start-up, not ingest)
+
     config = load_config(project)
     index = StatementIndex.build(project, config, use_cache=False)
     statements = list(index.statements)

@@ -63,3 +63,24 @@ def test_follow_single_file_recreated(project, store):
     finally:
         code, _, err = stop(process)
     assert code == 0, err
+
+
+def test_follow_plain_text_appended_one_line_at_a_time(project, store):
+    """The layout is told once from the file's head, so single new lines of a plain-text log still parse."""
+    log = project / "app.log"
+
+    def line(i: int) -> str:
+        return f"2026-01-0{1 + i % 9} 10:00:0{i % 10},123 INFO [main] shop.orders - Stock low for order {i}\n"
+
+    log.write_text("".join(line(i) for i in range(12)))
+    process = start("ingest", "--follow", "app.log", "--retention", "3650d", cwd=project)
+    try:
+        wait_for(lambda: records(store) == 12)
+        for i in range(12, 15):
+            append(log, [line(i)])
+            wait_for(lambda i=i: records(store) == i + 1)
+    finally:
+        code, _, err = stop(process)
+    assert code == 0, err
+    hits, totals = snapshot(store)
+    assert totals["matched"] == 15 and totals.get("skipped", 0) == 0

@@ -67,6 +67,6 @@ def run(args: argparse.Namespace) -> int:
     print()
     print("Open it in an editor:")
     print(f"  VS Code:  install the prodlens extension, then `code {d}` and open a source file")
-    print("  Neovim:   in init.lua (0.8+; see docs/editors.md for 0.7):")
+    print("  Neovim:   add to init.lua (Neovim 0.8+; 0.7 needs vim.lsp.start_client, see the editor docs):")
     print(NEOVIM_SNIPPET.format(root=json.dumps(str(directory.resolve()))))
     return 1 if summary.errors else 0

@@ -118,6 +118,7 @@ class Ingest:
         self._last_progress = 0.0
         self._last_prune = 0.0
         self._last_sample_flush = time.monotonic()
+        self._formats: dict[str, tuple[str, str | None]] = {}
         self.writer: SqliteWriter | None = None
         self.aggregator = Aggregator(
             samples_per_key=config.ingest.samples,
@@ -265,6 +266,7 @@ class Ingest:
         from ..matching.records import FormatError, read_records
 
         base = source.offset
+        fmt, pattern = self._format_for(source)
         handle = os.fdopen(os.dup(source.fd), "rb", buffering=1 << 20)
         try:
             handle.seek(base)
@@ -275,7 +277,7 @@ class Ingest:
             end = 0
             cfg = self.config.records
             try:
-                for result in read_records(lines, fmt=self.options.fmt, pattern=self.options.pattern, config=cfg):
+                for result in read_records(lines, fmt=fmt, pattern=pattern, config=cfg):
                     if result.record is None:
                         self.aggregator.skip(result.skipped)
                     else:
@@ -289,13 +291,40 @@ class Ingest:
                             return
             except FormatError as exc:
                 # Nothing past the last commit is counted and the checkpoint stays: fix the format, run again.
-                self.summary.errors.append(f"{source.path}: {exc}")
+                self._error(f"{source.path}: {exc}")
                 self.aggregator.take(with_samples=False)  # drop this file's uncommitted skips
                 return
             if pending:
                 self._commit(records, source, base + end)
         finally:
             handle.close()
+
+    def _format_for(self, source: OpenSource) -> tuple[str, str | None]:
+        """The format of a file, told once from its first lines and then kept: while following, each poll reads
+        only the new lines, too few to tell a layout from reliably."""
+        from ..matching.records import FormatError, detect_format
+
+        if self.options.fmt != "auto" or self.options.pattern or self.config.records.format != "auto" \
+                or self.config.records.pattern:
+            return self.options.fmt, self.options.pattern
+        known = self._formats.get(source.path)
+        if known is not None:
+            return known
+        head = os.pread(source.fd, 256 * 1024, 0)
+        complete = head[: head.rfind(b"\n") + 1]
+        sample = [line.decode("utf-8", "replace") for line in complete.split(b"\n") if line.strip()][:10]
+        if not sample:
+            return "auto", None  # nothing complete yet: tell it next time
+        try:
+            fmt, layout = detect_format(sample)
+        except FormatError:
+            return "auto", None  # the reader raises it, naming the lines it saw
+        self._formats[source.path] = (fmt, layout.source if layout is not None else None)
+        return self._formats[source.path]
+
+    def _error(self, message: str) -> None:
+        if message not in self.summary.errors:  # a followed file retried every poll reports once
+            self.summary.errors.append(message)
 
     def _commit(self, records: list[LogRecord], source: OpenSource | None, offset: int | None) -> None:
         assert self.writer is not None
@@ -373,7 +402,7 @@ class Ingest:
                     else:
                         records.append(result.record)
             except FormatError as exc:
-                self.summary.errors.append(f"stdin: {exc}")
+                self._error(f"stdin: {exc}")
                 self.aggregator.take(with_samples=False)
                 return
             self._bytes_done += sum(len(line) for line in chunk)
