@@ -145,10 +145,9 @@ def sql_like(template: Template) -> str:
 # --------------------------------------------------------------------------------------------------------------
 # The matcher dialect: what `prodlens.matching` scans with Hyperscan.
 #
-# Records are scanned in batches, one buffer holding many messages separated by NUL (messages never contain NUL:
-# the matcher replaces it). Holes therefore must not cross a NUL, and every hole is a plain character-class loop
-# (or a short alternation) so that `prodlens.matching.verify` can decide exactly the same language in pure Python
-# in linear time. Character classes are ASCII (no Unicode properties) in both engines.
+# Messages never contain NUL (the matcher replaces it), and every hole is a plain character-class loop (or a short
+# alternation) so that `prodlens.matching.verify` can decide exactly the same language in pure Python in linear
+# time. Character classes are ASCII (no Unicode properties) in both engines.
 
 MATCHER_SEPARATOR = "\x00"
 
@@ -168,14 +167,18 @@ def matcher_parts(template: Template) -> list:
     return _collapse(template.parts)
 
 
-def hyperscan_batch_regex(template: Template) -> str:
-    """Pattern matching one whole message between two separators in a NUL-separated batch buffer.
+def matcher_body(template: Template) -> str:
+    """The unanchored matcher-dialect pattern of a template.
 
     A NUMBER hole is a loose loop (`[-+]?[0-9.][-+0-9.eE]*`) rather than the strict grammar of `python_regex`:
     the strict grammar has nested optional groups that the linear pure-Python verifier would have to replicate
     prefix by prefix; the loose loop only ever admits a few more strings, which ranking then sorts out.
     """
-    body = "".join(
+    return "".join(
         _hs_escape(p) if isinstance(p, str) else _MATCHER_HOLES[p.kind] for p in _collapse(template.parts)
     )
-    return rf"\x00(?:{body})\x00"
+
+
+def hyperscan_matcher_regex(template: Template) -> str:
+    """Hyperscan pattern matching one whole message (scanned on its own, `\\A`..`\\z`)."""
+    return rf"\A(?:{matcher_body(template)})\z"

@@ -1,15 +1,15 @@
-"""The Hyperscan template engine: every template at once, many messages per scan call.
+"""The Hyperscan template engine: every template at once, one scan call per message.
 
-Messages are joined into one NUL-separated buffer and scanned with one compiled database of
-`render.hyperscan_batch_regex` patterns (`\\x00(?:body)\\x00`, holes that cannot cross a NUL), so the per-record
-cost in Python is one callback per matching template, not one scan call per record. Compiling is slow
-(seconds for thousands of patterns), so databases are serialized to `cache_dir` under a hash of the exact
-pattern list and the Hyperscan version: the same template set is never compiled twice.
+Each message is scanned on its own against one compiled database of `render.hyperscan_matcher_regex` patterns
+(`\\A(?:body)\\z`, single-match). An earlier version joined many messages into one NUL-separated buffer to save
+scan calls; the engine-equality test found Hyperscan 5.4 missing matches in such buffers (fixed only by
+start-of-match tracking, which made compiling 2,000 patterns take minutes), so correctness won.
+Compiling is slow (seconds for thousands of patterns), so databases are serialized to `cache_dir` under a hash
+of the exact pattern list and the Hyperscan version: the same template set is never compiled twice.
 """
 
 from __future__ import annotations
 
-import bisect
 import hashlib
 import logging
 import os
@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Sequence
 
 from ..model import Template
-from ..render import hyperscan_batch_regex
+from ..render import hyperscan_matcher_regex
 
 log = logging.getLogger(__name__)
 
@@ -30,10 +30,8 @@ except ImportError:  # pragma: no cover - exercised on machines without the whee
     hyperscan = None  # type: ignore[assignment]
     HYPERSCAN_VERSION = None
 
-_BATCH_BYTES = 4 << 20  # scan at most this much per call (keeps the joined buffer small)
-# SOM_LEFTMOST: without it Hyperscan 5.4 misses some matches of these NUL-delimited patterns in multi-record
-# buffers (found by the engine-equality test); with it the answers equal the pure-Python engine.
-_FLAGS = hyperscan.HS_FLAG_SOM_LEFTMOST if hyperscan is not None else 0
+# patterns carry their own semantics (no `.`, ASCII classes); one report per pattern is all ranking needs
+_FLAGS = hyperscan.HS_FLAG_SINGLEMATCH if hyperscan is not None else 0
 
 
 def available() -> bool:
@@ -52,7 +50,7 @@ class HyperscanEngine:
     def __init__(self, templates: Sequence[Template], cache_dir: str | os.PathLike | None = None):
         if hyperscan is None:
             raise RuntimeError("hyperscan is not installed")
-        patterns = [_encode(hyperscan_batch_regex(t)) for t in templates]
+        patterns = [_encode(hyperscan_matcher_regex(t)) for t in templates]
         self.count = len(patterns)
         self.compiled = False  # True when this instance had to compile (not loaded from cache)
         self._db = self._load_or_compile(patterns, Path(cache_dir) if cache_dir else None) if patterns else None
@@ -95,34 +93,32 @@ class HyperscanEngine:
 
     def match_ids(self, messages: Sequence[str]) -> list[list[int]]:
         """For each (clean: no NUL) message, the ids of the templates it matches, ascending."""
-        results: list[list[int]] = [[] for _ in messages]
-        if self._db is None or not messages:
-            return results
-        start = 0
-        total = len(messages)
-        while start < total:
-            chunks = [b""]
-            ends: list[int] = []  # offset just after the NUL that closes each message of this batch
-            offset = 1
-            stop = start
-            while stop < total and (offset < _BATCH_BYTES or stop == start):
-                data = _encode(messages[stop])
-                chunks.append(data)
-                offset += len(data) + 1
-                ends.append(offset)
-                stop += 1
-            buffer = b"\x00".join(chunks) + b"\x00"
-            self._scan(buffer, ends, results, start)
-            start = stop
-        for ids in results:
-            if len(ids) > 1:
-                ids.sort()
+        if self._db is None:
+            return [[] for _ in messages]
+        results: list[list[int]] = []
+        scan = self._db.scan
+        scratch = self._scratch
+        found: list[int] = []
+        on_match = _collector(found)
+        for message in messages:
+            try:
+                data = message.encode("utf-8")
+            except UnicodeEncodeError:
+                data = message.encode("utf-8", "surrogatepass")
+            scan(data, match_event_handler=on_match, scratch=scratch)
+            if found:
+                found.sort()
+                results.append(found[:])
+                found.clear()
+            else:
+                results.append([])
         return results
 
-    def _scan(self, buffer: bytes, ends: list[int], results: list[list[int]], base: int) -> None:
-        index_of = bisect.bisect_left
 
-        def on_match(template_id: int, _from: int, to: int, _flags: int, _context: object) -> None:
-            results[base + index_of(ends, to)].append(template_id)
+def _collector(found: list[int]):
+    append = found.append
 
-        self._db.scan(buffer, match_event_handler=on_match, scratch=self._scratch)
+    def on_match(template_id: int, _from: int, _to: int, _flags: int, _context: object) -> None:
+        append(template_id)
+
+    return on_match

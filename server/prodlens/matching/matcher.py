@@ -66,7 +66,7 @@ class Matcher:
         self._dynamic_parts = {i: prepare(self.statements[i].template) for i in self._dynamic}
         self.engine = self._make_engine(engine, cache_dir)
         self._decisions: dict[tuple, Match] = {}
-        self._eligible_dynamic: dict[tuple, tuple[int, ...]] = {}
+        self._eligible_dynamic: dict[tuple, tuple] = {}
 
     def _make_engine(self, wanted: str, cache_dir: str | os.PathLike | None):
         if wanted not in ("auto", "hyperscan", "python"):
@@ -143,32 +143,39 @@ class Matcher:
         return decision
 
     def _dynamic_fitting(self, logger: str | None, level: str | None, message: str) -> tuple[int, ...]:
-        """Statements without constant text that this record's logger and level point at, and that fit."""
+        """Statements without constant text that this record's logger and level point at, and that fit.
+
+        Only the statements closest to the logger are eligible (a Java logger names one class; its package
+        peers must not compete), grouped by shape so each shape is tested once per message."""
         if not logger:
             return ()
-        eligible = self._eligible_dynamic.get((logger, level))
-        if eligible is None:
-            eligible = tuple(
-                i
-                for i in self._dynamic
-                if logger_affinity(logger, self.statements[i].logger, self.statements[i].path)[0] >= WORDS
-                and (level is None or self.statements[i].level is None
-                     or normalize_level(self.statements[i].level) == level)
-            )
-            self._eligible_dynamic[(logger, level)] = eligible
-        if not eligible:
-            return ()
-        parts_of = self._dynamic_parts
-        verdicts: dict[tuple, bool] = {}  # many statements share a shape (`{}`, `{}: {}`): test each shape once
-        fitting = []
-        for i in eligible:
-            parts = parts_of[i]
-            verdict = verdicts.get(parts)
-            if verdict is None:
-                verdict = verdicts[parts] = parts in _FITS_ALL or matches(parts, message)
-            if verdict:
-                fitting.append(i)
+        groups = self._eligible_dynamic.get((logger, level))
+        if groups is None:
+            groups = self._eligible_dynamic[(logger, level)] = self._dynamic_groups(logger, level)
+        fitting: list[int] = []
+        for fits_all, parts, members in groups:
+            if fits_all or matches(parts, message):
+                fitting.extend(members)
         return tuple(fitting)
+
+    def _dynamic_groups(self, logger: str, level: str | None) -> tuple:
+        scored = []
+        for i in self._dynamic:
+            statement = self.statements[i]
+            affinity = logger_affinity(logger, statement.logger, statement.path)
+            if affinity[0] < WORDS:
+                continue
+            if level is not None and statement.level is not None and normalize_level(statement.level) != level:
+                continue
+            scored.append((affinity, i))
+        if not scored:
+            return ()
+        best = max(a for a, _ in scored)
+        by_shape: dict[tuple, list[int]] = {}
+        for affinity, i in scored:
+            if affinity == best:
+                by_shape.setdefault(self._dynamic_parts[i], []).append(i)
+        return tuple((parts in _FITS_ALL, parts, tuple(members)) for parts, members in by_shape.items())
 
     def _rank(
         self,
