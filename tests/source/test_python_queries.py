@@ -52,3 +52,13 @@ def test_errors_query():
     assert [n.type for n in tree_sitter.QueryCursor(errors_query()).captures(missing.root_node)["missing"]] == [")"]
     broken = new_parser("python").parse(b"x = = 1\n")
     assert tree_sitter.QueryCursor(errors_query()).captures(broken.root_node)["error"]
+
+
+def test_calls_query_captures_getattr_method_calls():
+    tree = new_parser("python").parse(b"getattr(_logger, kind)(msg.rstrip(), *args)\ngetattr(obj, 'x')\n")
+    matches = tree_sitter.QueryCursor(calls_query()).matches(tree.root_node)
+    assert len(matches) == 1
+    caps = {name: [n.text.decode() for n in nodes] for name, nodes in matches[0][1].items()}
+    assert caps["call.getattr"] == ["getattr"]
+    assert caps["call.receiver"] == ["_logger"] and caps["call.level"] == ["kind"]
+    assert caps["call.args"] == ["(msg.rstrip(), *args)"]

@@ -223,3 +223,34 @@ def test_own_method_of_the_same_name_shadows_a_foreign_wrapper():
                 self._log("not a log statement")
     ''', path="lib/orm/recorder.py", module="lib.orm.recorder", wrappers=definer.wrappers)
     assert caller.statements == []
+
+
+def test_getattr_method_and_stripped_message():
+    definer = extract('''
+        import logging
+        _logger = None
+        def _log(type, message, *args, **kwargs):
+            global _logger
+            if _logger is None:
+                _logger = logging.getLogger("web")
+            getattr(_logger, type)(message.rstrip(), *args, **kwargs)
+    ''', path="web/_internal.py", module="web._internal")
+    [inner] = definer.statements
+    assert inner.wrapper and inner.logger == "web" and inner.level is None
+    [wrapper] = definer.wrappers
+    assert (wrapper.level_param, wrapper.message_param, wrapper.args_param) == (0, 1, 2)
+    lines = by_line(extract('''
+        from ._internal import _log
+        class Handler:
+            def log(self, type, message, *args):
+                _log(type, f"{self.address} - - [{self.now()}] {message}\\n", *args)
+            def log_request(self, code, size):
+                self.log("info", '"%s" %s %s', self.requestline, code, size)
+            def warn_once(self):
+                _log("warning", " * Debugger is active!")
+    ''', path="web/serving.py", module="web.serving", wrappers=definer.wrappers))
+    assert lines[5].wrapper
+    request = lines[7]
+    assert (request.template.text, request.level, request.logger) == ('{} - - [{}] "{}" {} {}', "info", "web")
+    assert renders(request.template, '127.0.0.1 - - [23/Nov/2026 20:00:00] "GET / HTTP/1.1" 200 -')
+    assert (lines[9].template.text, lines[9].level) == (" * Debugger is active!", "warn")

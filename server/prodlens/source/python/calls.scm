@@ -14,3 +14,14 @@
   (#any-of? @call.method
     "debug" "info" "warning" "warn" "error" "exception" "critical" "fatal" "log" "trace" "success" "msg"
     "adebug" "ainfo" "awarning" "awarn" "aerror" "aexception" "acritical" "afatal" "amsg" "alog")) @call
+
+; `getattr(logger, level)(msg, *args)`: the method is chosen at run time (werkzeug's `_log`).
+; @call.getattr  the `getattr` identifier
+; @call.receiver its first argument (the logger)
+; @call.level    its second argument (a level name, or a parameter carrying one)
+(call
+  function: (call
+    function: (identifier) @call.getattr
+    arguments: (argument_list . (_) @call.receiver . (_) @call.level .))
+  arguments: (argument_list) @call.args
+  (#eq? @call.getattr "getattr")) @call

@@ -21,7 +21,7 @@ from ..formats import apply_brace, apply_percent
 from ..languages import grammar
 from .receivers import Bindings, LoggerInfo
 from .spans import node_range
-from .templates import PARAM_PREFIX, Built, TemplateBuilder, literal_string, param_hole_name
+from .templates import PARAM_PREFIX, Built, TemplateBuilder, literal_string, param_hole_name, strip_parts
 
 LANGUAGE = "python"
 
@@ -270,18 +270,33 @@ class _FileState:
         for captures in self.calls:
             call = captures["call"][0]
             receiver = captures["call.receiver"][0]
-            method = _text(captures["call.method"][0])
             args = captures["call.args"][0]
             info = self.bindings.receiver_logger(receiver, self.source)
             if info is None:
                 continue
-            self.logging_call(call, method, args, info)
+            if "call.getattr" in captures:
+                self.logging_call(call, "getattr", args, info, captures["call.level"][0])
+            else:
+                self.logging_call(call, _text(captures["call.method"][0]), args, info)
 
-    def logging_call(self, call: tree_sitter.Node, method: str, args: tree_sitter.Node, info: LoggerInfo) -> None:
+    def logging_call(
+        self,
+        call: tree_sitter.Node,
+        method: str,
+        args: tree_sitter.Node,
+        info: LoggerInfo,
+        method_node: tree_sitter.Node | None = None,
+    ) -> None:
+        """One logging call. `method_node` is the run-time method name of `getattr(logger, name)(...)`."""
         positional = _positional(args)
         framework = info.framework
         level_node = None
-        if method in LOG_METHODS:
+        if method_node is not None:
+            level_node = method_node
+            name = literal_string(method_node)
+            level = (METHOD_LEVELS.get(name) or normalize_level(name)) if name is not None else None
+            message_index = 0
+        elif method in LOG_METHODS:
             if not positional:
                 return
             level_node = positional[0]
@@ -334,7 +349,7 @@ class _FileState:
                     framework=framework,
                     logger=info.logger,
                     template=Template.of(parts),
-                    message_hole=param_hole_name(message_param),
+                    message_hole=_hole_name_of(parts, message_param),
                     args_param=args_param,
                     placeholder_style=("brace" if framework == "loguru" else "printf") if args_param is not None else None,
                     method=scope.method,
@@ -518,7 +533,8 @@ class _FileState:
             message = positional[wrapper.message_param]
         else:
             # `self._log_info(message="...")`: the hole is named after the wrapper's parameter
-            keyword = wrapper.message_hole[len(PARAM_PREFIX):] if wrapper.message_hole.startswith(PARAM_PREFIX) else None
+            hole = wrapper.message_hole.partition("|")[0]
+            keyword = hole[len(PARAM_PREFIX):] if hole.startswith(PARAM_PREFIX) else None
             message = _keyword(args, keyword) if keyword else None
             if message is None:
                 return
@@ -577,7 +593,7 @@ class _FileState:
                 framework=wrapper.framework,
                 logger=wrapper.logger,
                 template=template,
-                message_hole=param_hole_name(message_param),
+                message_hole=_hole_name_of(template.parts, message_param),
                 args_param=args_param,
                 placeholder_style=wrapper.placeholder_style if args_param is not None else None,
                 method=scope.method,
@@ -619,9 +635,23 @@ def _exported(scope: FunctionScope) -> bool:
     return not (scope.method and scope.name in STANDARD_METHODS)
 
 
+def _hole_name_of(parts, param: str) -> str:
+    """The name of the hole a parameter became (`@msg`, or `@msg|rstrip` when the wrapper strips it)."""
+    base = param_hole_name(param)
+    for part in parts:
+        if isinstance(part, Hole) and part.name and (part.name == base or part.name.startswith(base + "|")):
+            return part.name
+    return base
+
+
 def _splice(wrapper: WrapperDef, parts: list[Part]) -> list[Part]:
+    """The wrapper's template with the call site's message parts in place of its message hole (stripped
+    first when the wrapper strips its message: `message.rstrip()`)."""
     if wrapper.template is None:
         return list(parts)
+    strip = wrapper.message_hole.partition("|")[2]
+    if strip:
+        parts = strip_parts(parts, strip)
     out: list[Part] = []
     spliced = False
     for part in wrapper.template.parts:

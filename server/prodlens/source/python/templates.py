@@ -104,6 +104,21 @@ class TemplateBuilder:
                     out.params.extend(p for p in sub.params if p not in out.params)
                     out.opaque = out.opaque or sub.opaque or any(isinstance(p, Hole) for p in sub.parts)
                     return
+            if function is not None and function.type == "attribute":
+                attr = function.child_by_field_name("attribute")
+                obj = function.child_by_field_name("object")
+                args = node.child_by_field_name("arguments")
+                if (
+                    attr is not None and obj is not None and obj.type == "identifier"
+                    and _text(attr) in ("strip", "rstrip", "lstrip")
+                    and args is not None and not args.named_children and _text(obj) in self.params
+                ):
+                    # `message.rstrip()`: still the parameter, with whitespace trimmed at call sites
+                    name = _text(obj)
+                    if name not in out.params:
+                        out.params.append(name)
+                    out.parts.append(Hole(HoleKind.ANY, f"{param_hole_name(name)}|{_text(attr)}"))
+                    return
             if function is not None and function.type == "identifier" and _text(function) in ("str", "repr"):
                 args = node.child_by_field_name("arguments")
                 if args is not None and len(args.named_children) == 1:
@@ -173,6 +188,24 @@ def percent_operand_count(node: tree_sitter.Node) -> int | None:
     if node.type in ("string", "concatenated_string", "integer", "float", "true", "false", "none"):
         return 1
     return None
+
+
+def strip_parts(parts: list[Part], how: str) -> list[Part]:
+    """Apply `str.strip`/`rstrip`/`lstrip` to the literal ends of a template's parts (holes stay)."""
+    out = list(parts)
+    if how in ("strip", "rstrip"):
+        while out and isinstance(out[-1], str):
+            out[-1] = out[-1].rstrip()
+            if out[-1]:
+                break
+            out.pop()
+    if how in ("strip", "lstrip"):
+        while out and isinstance(out[0], str):
+            out[0] = out[0].lstrip()
+            if out[0]:
+                break
+            out.pop(0)
+    return out
 
 
 def literal_string(node: tree_sitter.Node) -> str | None:
