@@ -43,15 +43,24 @@ for _ts in ("typescript", "tsx"):
 # pino()` in a constructor, `l := zap.NewExample()`) can change what *other* members' calls mean, so it is never
 # blanked (and an edit inside one takes the full path). The pattern errs towards "may": it costs speed, not
 # correctness.
-FACT_PATTERN = re.compile(
-    rb"(?i)(getlogger|get_logger|getlog\b|getchild|loggerfactory|logmanager|logfactory|createlogger|"
-    rb"\bpino\b|winston|bunyan|structlog|loguru|\bzap\.|logrus|\bslog\.|\bzerolog|log\.new|\.child\(|"
-    rb"\.bind\(|\.with\(|\.named\(|\.sugar\(|\blogger\s*[:=](?!=)|\blog\s*[:=](?!=))"
+_FACT_WORDS = (
+    b"getlog", b"get_logger", b"getchild", b"loggerfactory", b"logmanager", b"logfactory", b"createlogger", b"pino",
+    b"winston", b"bunyan", b"structlog", b"loguru", b"zap.", b"logrus", b"slog.", b"zerolog", b"log.new",
+    b".child(", b".bind(", b".with(", b".named(", b".sugar(",
 )
+_BINDING = re.compile(rb"log(?:ger)?\s*[:=](?!=)")  # `log = ...`, `logger: Logger`, `log := ...`
 
 
 def may_bind_logger(text: bytes) -> bool:
-    return FACT_PATTERN.search(text) is not None
+    """Substring tests on the lowered text (fast), then one literal-led regex for `log =` / `logger =`."""
+    lowered = text.lower()
+    if any(word in lowered for word in _FACT_WORDS):
+        return True
+    for match in _BINDING.finditer(lowered):
+        start = match.start()
+        if start == 0 or not (lowered[start - 1:start].isalnum() or lowered[start - 1:start] in (b"_", b"$")):
+            return True
+    return False
 
 
 _BLANK = bytes(10 if i in (10, 13) else 32 for i in range(256))  # keep line breaks, spaces for the rest
