@@ -51,3 +51,13 @@ def test_errors_query(language):
     tree = new_parser(language).parse(b"function f( {\n")
     captures = tree_sitter.QueryCursor(errors_query(language)).captures(tree.root_node)
     assert captures.get("error") or captures.get("missing")
+
+
+@pytest.mark.parametrize("language", ["javascript", "typescript", "tsx"])
+def test_calls_query_captures_computed_method_calls(language):
+    tree = new_parser(language).parse(b"logger[level]('m', x);\nobj.prop('n');\n")
+    matches = tree_sitter.QueryCursor(calls_query(language)).matches(tree.root_node)
+    assert len(matches) == 1
+    caps = {name: [n.text.decode() for n in nodes] for name, nodes in matches[0][1].items()}
+    assert caps["call.receiver"] == ["logger"] and caps["call.level"] == ["level"]
+    assert caps["call.args"] == ["('m', x)"] and caps["call"] == ["logger[level]('m', x)"]

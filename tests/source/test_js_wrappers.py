@@ -132,3 +132,19 @@ def test_foreign_method_wrapper_through_this_unless_shadowed():
         }
     ''', path="lib/other.js", wrappers=base.wrappers)
     assert shadow.statements == []
+
+
+def test_computed_method_calls():
+    lines = by_line(extract('''
+        const logger = require('pino')();
+        function log(level, msg, ...args) {
+          logger[level]("[svc] " + msg, ...args);
+        }
+        console['warn']('bracket %s', x);
+        handlers[type]('not a logger');
+        log('error', 'failed %d times', n);
+    '''))
+    assert lines[4].wrapper and lines[4].level is None
+    assert (lines[6].level, lines[6].template.text) == ("warn", "bracket {}")
+    assert 7 not in lines
+    assert (lines[8].template.text, lines[8].level) == ("[svc] failed {} times", "error")

@@ -16,3 +16,12 @@
   (#any-of? @call.method
     "log" "info" "debug" "warn" "warning" "error" "trace" "fatal" "silly" "verbose" "http" "notice"
     "crit" "critical" "alert" "emerg" "apply" "call")) @call
+
+; `logger[level](msg)`, `console[method](...)`: the method is chosen at run time.
+; @call.receiver the object indexed (judged like any receiver)
+; @call.level    the index (a level name, or a parameter carrying one)
+(call_expression
+  function: (subscript_expression
+    object: (_) @call.receiver
+    index: (_) @call.level)
+  arguments: (arguments) @call.args) @call

@@ -267,8 +267,11 @@ class _FileState:
         for captures in self.calls:
             call = captures["call"][0]
             receiver = captures["call.receiver"][0]
-            method = _text(captures["call.method"][0])
             args = _arguments(captures["call.args"][0])
+            if "call.level" in captures:
+                self._computed_call(call, receiver, captures["call.level"][0], args)
+                continue
+            method = _text(captures["call.method"][0])
             if method in ("apply", "call"):
                 self._apply_call(call, receiver, method, args)
                 continue
@@ -278,6 +281,21 @@ class _FileState:
             if info.framework == "console" and method not in CONSOLE_LEVELS:
                 continue
             self.logging_call(call, info, method, args)
+
+    def _computed_call(self, call: tree_sitter.Node, receiver: tree_sitter.Node, index: tree_sitter.Node,
+                       args: list[Arg]) -> None:
+        """`logger[level](msg)`: a level name as the index gives the level; a parameter makes a wrapper's
+        level parameter; anything else leaves the level to run time."""
+        info = self.bindings.receiver_logger(receiver)
+        if info is None or info.framework == "debug":
+            return
+        name = string_value(index)
+        if name is not None:
+            if name not in LEVEL_METHODS and name not in CONSOLE_LEVELS:
+                return  # `logger["child"](...)`, `console["table"](...)`
+            self.logging_call(call, info, name, args)
+            return
+        self.logging_call(call, info, None, args, level_node=index)
 
     def _apply_call(self, call: tree_sitter.Node, target: tree_sitter.Node, method: str, args: list[Arg]) -> None:
         """`debug.apply(null, arguments)`, `logger.info.apply(logger, args)`, `console.log.call(console, x)`."""
@@ -362,16 +380,20 @@ class _FileState:
 
     # -- one logging call ------------------------------------------------------------------------------------
 
-    def logging_call(self, call: tree_sitter.Node, info: LoggerInfo, method: str | None, args: list[Arg]) -> None:
+    def logging_call(self, call: tree_sitter.Node, info: LoggerInfo, method: str | None, args: list[Arg],
+                     level_node: tree_sitter.Node | None = None) -> None:
+        """One logging call. `level_node`: the run-time method name of `logger[level](...)`."""
         framework = info.framework
         level: str | None
-        if framework == "debug" or method is None:
+        if level_node is not None:
+            level = None
+        elif framework == "debug" or method is None:
             level = "debug"
         elif framework == "console":
             level = CONSOLE_LEVELS.get(method, "info")
         else:
             level = LEVEL_METHODS.get(method) or normalize_level(method)
-        level_arg: tree_sitter.Node | None = None
+        level_arg: tree_sitter.Node | None = level_node
         if method == "log" and framework != "console" and args:
             first = args[0]
             if not isinstance(first, Spread) and first.type == "object" and len(args) == 1:
