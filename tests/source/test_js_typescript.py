@@ -34,3 +34,20 @@ def test_tsx_component():
         }
     ''', path="src/Button.tsx", language="tsx"))
     assert lines[4].template.text == "clicked {}" and lines[4].framework == "console"
+
+
+def test_class_field_loggers():
+    lines = by_line(extract('''
+        import pino from "pino";
+        import { createLogger } from "winston";
+        export class Svc {
+          private readonly logger = pino({ name: "svc" });
+          static log = createLogger({});
+          run(): void {
+            this.logger.info("field logger %s", x);
+            Svc.log.warn("static");
+          }
+        }
+    ''', path="src/svc.ts", language="typescript"))
+    assert (lines[8].framework, lines[8].logger, lines[8].receiver) == ("pino", "svc", "declared")
+    assert (lines[9].framework, lines[9].receiver) == ("winston", "declared")
