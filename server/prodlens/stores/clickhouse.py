@@ -369,13 +369,6 @@ class QueryBuilder:
             where += f" AND {c['service']} = {v.s(self.service)}"
         return where
 
-    def _keep_captured(self, *columns: str) -> str:
-        """18.16 forgets columns that a lambda captures when it prunes a subquery's select list; a WHERE that
-        names them (always true) keeps them. Newer servers do not need it."""
-        if self.caps.version >= (20,):
-            return ""
-        return " WHERE " + " AND ".join(f"{c} >= 0" if c == "ln" else f"length({c}) >= 0" for c in columns)
-
     def _template_ok(self, statement: LogStatement) -> bool:
         return not statement.template.is_dynamic
 
@@ -402,8 +395,7 @@ class QueryBuilder:
         prev = start - (end - start)
         step = _bucket_step(end - start)
         n_buckets = -(-(end - start) // step)
-        matched = self._matched(statements, v, c)
-        weights = Values.ints([_weight(s) for s in statements])
+        by_template, by_location = self._matched(statements, v, c)
         # Layers, not aliases: the old analyzer pastes an alias's whole expression wherever it is used, so
         # per-row values (level, file, line) are computed once in a subquery and referenced as columns.
         base = (
@@ -411,28 +403,24 @@ class QueryBuilder:
             f"{c['logger']} AS lg, {c['file_path']} AS f, {c['line']} AS ln, toString({c['message']}) AS msg "
             f"FROM {self.schema.qualified} WHERE {self._where(v, c, prev, end)}"
         )
-        by_template, by_location = matched
-        keep = self._keep_captured
         if by_location is None:
-            with_matches = f"SELECT ts, lvl, svc, ver, {by_template} AS matched FROM ({base}){keep('lvl', 'lg')}"
+            with_matches = (f"SELECT ts, lvl, lg, svc, ver, 0 AS located, emptyArrayUInt32() AS loc, "
+                            f"{by_template} AS tmpl FROM ({base})")
         else:
-            # 18.16 cannot resolve a lambda's captured column inside if(): compute both lists in a layer first
-            both = (f"SELECT ts, lvl, svc, ver, f, {by_location} AS loc, {by_template} AS tmpl "
-                    f"FROM ({base}){keep('lvl', 'lg', 'f', 'ln')}")
-            with_matches = (f"SELECT ts, lvl, svc, ver, if(f != '', arrayMap(x -> toUInt64(x), loc), "
-                            f"arrayMap(x -> toUInt64(x), tmpl)) AS matched FROM ({both})")
-        inner = (
-            f"SELECT ts, lvl, svc, ver, arrayReduce('max', arrayMap(j -> {weights}[j], matched)) AS mw, "
-            f"arrayFilter(i -> {weights}[i] = mw, matched) AS best FROM ({with_matches}) WHERE notEmpty(matched)"
-        )
+            with_matches = (f"SELECT ts, lvl, lg, svc, ver, f != '' AS located, {by_location} AS loc, "
+                            f"{by_template} AS tmpl FROM (SELECT *, "
+                            f"arrayStringConcat(arraySlice(splitByChar('/', f), -2), '/') AS ftail FROM ({base}))")
         s = v.i(start)
-        # One row per statement, bucket (-1: the previous window), level, service and version: old servers'
-        # sumMap takes numeric keys only, and the rows are few (bounded by what occurred), so Python folds them.
+        # Grouped by the statements a row fits by location and by template (plus bucket, level, logger,
+        # service, version): the groups are few, and the choice between location and template, narrowing by
+        # level/logger and the literal-length tie-break are done on them in Python (`fold_counts`). Done per
+        # row in SQL they need if() around multiMatch or constant arrays inside lambdas: measured 5-10x slower
+        # at 1,000 statements.
         sql = (
-            f"SELECT idx, if(ts >= {s}, intDiv(ts - {s}, {v.i(step)}), -1) AS b, lvl, svc, ver, "
-            "count() AS n, countIf(length(best) > 1) AS amb, min(ts) AS first_ts, max(ts) AS last_ts "
-            f"FROM ({inner}) ARRAY JOIN best AS idx WHERE notEmpty(best) GROUP BY idx, b, lvl, svc, ver "
-            "FORMAT JSONCompact"
+            f"SELECT loc, tmpl, located, if(ts >= {s}, intDiv(ts - {s}, {v.i(step)}), -1) AS b, lvl, lg, svc, "
+            "ver, count() AS n, min(ts) AS first_ts, max(ts) AS last_ts "
+            f"FROM ({with_matches}) WHERE notEmpty(loc) OR notEmpty(tmpl) "
+            "GROUP BY loc, tmpl, located, b, lvl, lg, svc, ver FORMAT JSONCompact"
         )
         return BuiltQuery(sql, v.params, step, n_buckets)
 
@@ -452,17 +440,20 @@ class QueryBuilder:
             return by_template, None
         path_ok = {}
         for k, path in enumerate(paths):
-            path_ok[path] = (f"(endsWith(concat('/', f), {v.s('/' + _path_tail(path))}) OR "
-                             f"endsWith({v.s('/' + path)}, concat('/', f)))")
+            # equality with constants only: endsWith(constant, column) copies the constant for every row
+            path_ok[path] = f"(ftail = {v.s(_path_tail(path))} OR f = {v.s(path.rsplit('/', 1)[-1])})"
         items = []
         for path in paths:
-            here = [(i, s) for i, s in enumerate(statements, 1) if s.path == path]
-            ids = Values.ints([i for i, _ in here])
-            starts = Values.ints([s.line for _, s in here])
-            ends = Values.ints([s.end_line for _, s in here])
-            items.append(f"arrayFilter((x, a, z) -> ln >= a AND ln <= z AND {path_ok[path]}, {ids}, {starts}, "
-                         f"{ends})")
-        by_location = items[0] if len(items) == 1 else f"arrayConcat({', '.join(items)})"
+            # line -> statement, as one hash lookup per row (transform with constant arrays); a lambda over
+            # per-statement arrays would copy them for every row
+            lines: dict[int, int] = {}
+            for i, s in enumerate(statements, 1):
+                if s.path == path:
+                    for line in range(s.line, s.end_line + 1):
+                        lines.setdefault(line, i)
+            items.append(f"if({path_ok[path]}, transform(ln, {Values.ints(list(lines))}, "
+                         f"{Values.ints(list(lines.values()))}, 0), 0)")
+        by_location = f"arrayFilter(x -> x > 0, [{', '.join(items)}])"
         return by_template, by_location
 
     def _by_template(self, statements: Sequence[LogStatement], v: Values, c: dict[str, str]) -> str:
@@ -479,21 +470,7 @@ class QueryBuilder:
         else:
             items = [f"if(match({msg}, {v.s(self.pattern(s))}), {i}, 0)" for i, s in indexed]
             hits = "arrayFilter(x -> x > 0, [" + ", ".join(items) + "])"
-        return self._narrow(statements, hits, v)
-
-    def _narrow(self, statements: Sequence[LogStatement], hits: str, v: Values) -> str:
-        """Drop template hits whose level or logger contradicts the statement's (rows that do not say their
-        level or logger always fit). Level names are prodlens's own six words, written as literals."""
-        conds = []
-        if self.schema.has("level") and any(s.level for s in statements):
-            levels = ", ".join(f"'{s.level}'" if s.level in LEVELS else "''" for s in statements)
-            conds.append(f"(lvl = '' OR [{levels}][x] = '' OR [{levels}][x] = lvl)")
-        if self.match_logger and self.schema.has("logger") and any(s.logger for s in statements):
-            loggers = v.strings([s.logger or "" for s in statements])
-            conds.append(f"(lg = '' OR {loggers}[x] = '' OR {loggers}[x] = lg)")
-        if not conds:
-            return hits
-        return f"arrayFilter(x -> {' AND '.join(conds)}, {hits})"
+        return hits
 
     # -- samples -----------------------------------------------------------------------------------------------
 
@@ -618,23 +595,7 @@ class ClickHouseStore:
         rows = self.transport.query(built.sql, built.params)["data"]
         start = int(tr.start.timestamp())
         result = {s.key: Counts(buckets=_empty_buckets(start, built.step, built.buckets)) for s in statements}
-        for idx, bucket, lvl, svc, ver, n, amb, first_ts, last_ts in rows:
-            counts = result[statements[int(idx) - 1].key]
-            n, bucket = int(n), int(bucket)
-            if bucket < 0:
-                counts.previous += n
-                continue
-            counts.total += n
-            counts.ambiguous += int(amb)
-            if bucket < built.buckets:
-                counts.buckets[bucket] = Bucket(counts.buckets[bucket].start, counts.buckets[bucket].count + n)
-            for mapping, key in ((counts.by_level, lvl), (counts.by_service, svc), (counts.by_version, ver)):
-                if key:
-                    mapping[key] = mapping.get(key, 0) + n
-            first = datetime.fromtimestamp(int(first_ts), timezone.utc)
-            last = datetime.fromtimestamp(int(last_ts), timezone.utc)
-            counts.first_seen = first if counts.first_seen is None else min(counts.first_seen, first)
-            counts.last_seen = last if counts.last_seen is None else max(counts.last_seen, last)
+        fold_counts(rows, statements, result, built, match_logger=self.builder().match_logger)
         return result
 
     def samples(self, statement: LogStatement, time_range: TimeRange, limit: int = 5) -> list[Sample]:
@@ -675,6 +636,50 @@ class ClickHouseStore:
 
     def close(self) -> None:
         self.transport.close()
+
+
+def fits_row(statement: LogStatement, level: str, logger: str, match_logger: bool) -> bool:
+    """A template hit stands unless the row's level or logger contradicts the statement's (rows that do not
+    say their level or logger always fit)."""
+    if statement.level and level and statement.level != level:
+        return False
+    if match_logger and statement.logger and logger and statement.logger != logger:
+        return False
+    return True
+
+
+def fold_counts(rows: list, statements: Sequence[LogStatement], result: dict[str, Counts], built: BuiltQuery, *,
+                match_logger: bool) -> None:
+    """Attribute each group of rows to the statements it fits best: location hits as they are; template hits
+    narrowed by level and logger, then the most literal text wins, ties counted for each and as ambiguous."""
+    for loc, tmpl, located, bucket, lvl, lg, svc, ver, n, first_ts, last_ts in rows:
+        candidates = [statements[int(i) - 1] for i in (loc if int(located) else tmpl)]
+        if not candidates:
+            continue
+        if not int(located):
+            candidates = [s for s in candidates if fits_row(s, lvl, lg, match_logger)]
+            if not candidates:
+                continue
+            best = max(_weight(s) for s in candidates)
+            candidates = [s for s in candidates if _weight(s) == best]
+        n, bucket = int(n), int(bucket)
+        first = datetime.fromtimestamp(int(first_ts), timezone.utc)
+        last = datetime.fromtimestamp(int(last_ts), timezone.utc)
+        for statement in {s.key: s for s in candidates}.values():
+            counts = result[statement.key]
+            if bucket < 0:
+                counts.previous += n
+                continue
+            counts.total += n
+            if len(candidates) > 1:
+                counts.ambiguous += n
+            if bucket < built.buckets:
+                counts.buckets[bucket] = Bucket(counts.buckets[bucket].start, counts.buckets[bucket].count + n)
+            for mapping, key in ((counts.by_level, lvl), (counts.by_service, svc), (counts.by_version, ver)):
+                if key:
+                    mapping[key] = mapping.get(key, 0) + n
+            counts.first_seen = first if counts.first_seen is None else min(counts.first_seen, first)
+            counts.last_seen = last if counts.last_seen is None else max(counts.last_seen, last)
 
 
 def _sql_string(text: str) -> str:
