@@ -132,3 +132,11 @@ def test_match_many_equals_match_and_both_engines_agree(tmp_path):
     assert all(a == answers[0] for a in answers)
     single = Matcher(statements, cache_dir=tmp_path, engine="python")
     assert [single.match(r) for r in records] == answers[0]
+
+
+def test_a_statement_whose_declared_logger_contradicts_the_record_is_not_named(engine, tmp_path):
+    router = stmt("router/index.js", 155, "dispatching ", Hole(), level="debug", logger="router")
+    matcher = Matcher([router], cache_dir=tmp_path, engine=engine)
+    assert matcher.match(LogRecord("dispatching GET /", level="debug", logger="router")).key == router.key
+    assert matcher.match(LogRecord("dispatching GET /", level="debug")).key == router.key  # no logger: no evidence
+    assert matcher.match(LogRecord("dispatching GET /", level="debug", logger="socket.io:socket")).key is None

@@ -20,7 +20,7 @@ from ..model import Hole, HoleKind, LogRecord, LogStatement, Match, MatchMethod,
 from . import engine_hyperscan
 from .engine_python import PythonEngine
 from .location import LocationIndex, record_location
-from .rank import WORDS, logger_affinity, rank_key, score
+from .rank import WORDS, contradicts, logger_affinity, rank_key, score
 from .verify import clean_message, matches, prepare
 
 log = logging.getLogger(__name__)
@@ -136,6 +136,8 @@ class Matcher:
             return decision
         candidates = [self.statements[i] for t in template_ids for i in self._template_statements[t]]
         candidates.extend(self.statements[i] for i in dynamic)
+        if logger:
+            candidates = [s for s in candidates if not contradicts(logger, s)]
         decision = self._rank(candidates, record, MatchMethod.TEMPLATE, logger, level, has_exception)
         if len(self._decisions) >= _CACHE_LIMIT:
             self._decisions.clear()

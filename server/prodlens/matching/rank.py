@@ -95,6 +95,15 @@ def production_code(path: str) -> int:
     return 0 if _TEST_PATH.search(path) else 1
 
 
+def contradicts(record_logger: str | None, statement: LogStatement) -> bool:
+    """The statement declares a logger, the record names another one, and nothing in the statement's path
+    relates to the record's logger: the record was written elsewhere (the statement that did may be missing
+    from the index). Dropping such candidates turns a wrong answer into an honest "unmatched"."""
+    if not record_logger or not statement.logger or statement.logger == record_logger:
+        return False
+    return logger_affinity(record_logger, statement.logger, statement.path)[0] == NONE
+
+
 def level_agreement(record_level: str | None, statement_level: str | None) -> int:
     """2 same level, 1 unknown on either side, 0 different."""
     if record_level is None or statement_level is None:

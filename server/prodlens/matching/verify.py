@@ -1,6 +1,6 @@
 """Decide exactly whether a message matches a template, in pure Python, in time linear in the message.
 
-This is the pure-Python twin of the Hyperscan patterns built by `render.hyperscan_batch_regex` (the "matcher
+This is the pure-Python twin of the Hyperscan patterns built by `render.hyperscan_matcher_regex` (the "matcher
 dialect"): both must accept exactly the same messages, because the two engines must give identical answers.
 A backtracking regex (`re`) cannot be used for this: `a.*?b.*?c` against a hostile 1 MB message is quadratic or
 worse. Instead we track the set of positions the template can have reached after each part, as sorted disjoint
