@@ -132,3 +132,15 @@ def test_conditional_debug_binding():
         debug('maybe');
     ''')
     assert [(s.logger, s.template.text) for s in result.statements] == [("quiet:maybe", "maybe")]
+
+
+def test_const_strings_are_message_text():
+    lines = by_line(extract('''
+        const debug = require('debug')('x');
+        const FMT = 'loaded %d plugins';
+        let mutable = 'may change';
+        debug(FMT, n);
+        console.log(mutable);
+    '''))
+    assert lines[5].template.text == "loaded {} plugins"
+    assert lines[6].confidence is Confidence.DYNAMIC

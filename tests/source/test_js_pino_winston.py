@@ -134,3 +134,12 @@ def test_bunyan_fields_object_then_util_format():
     '''))
     assert (lines[4].framework, lines[4].logger, lines[4].template.text) == ("bunyan", "svc", "start {} tail")
     assert lines[5].template.text == "plain {}"
+
+
+def test_pino_with_a_const_message():
+    statement = extract('''
+        const logger = require('pino')();
+        const MSG = 'listening on %s';
+        logger.info(MSG, addr);
+    ''').statements[0]
+    assert statement.template.text == "listening on {}"

@@ -199,3 +199,19 @@ def test_fstring_self_documenting_and_nested_specs():
     value = 7
     assert renders(lines[4].template, f"{count=} and {ratio=:.2f} w{value:{width}}")
     assert lines[5].template.text == "bytes {} \u2022 {x}"
+
+
+def test_module_level_string_constants_are_message_text():
+    lines = by_line(extract('''
+        import logging
+        log = logging.getLogger(__name__)
+        RETRY_MSG = "retrying %s in %d s"
+        PREFIX: str = "[db] "
+        twice = "lower case names are variables"
+        log.info(RETRY_MSG, name, n)
+        log.info(PREFIX + "ready")
+        log.info(twice)
+    '''))
+    assert lines[7].template.text == "retrying {} in {} s" and lines[7].confidence is Confidence.FULL
+    assert lines[8].template.text == "[db] ready"
+    assert lines[9].template.text == "{}"

@@ -246,6 +246,28 @@ class _FileState:
         self.bindings = Bindings(source, tree.root_node)
         self.result = FileExtraction()
         self.seen: set[int] = set()
+        self.constants: dict[str, str | None] = {}
+
+    def _stringish(self, node: tree_sitter.Node) -> bool:
+        """Visibly a string, or a `const` the file binds to one."""
+        return stringish(node) or (node.type == "identifier" and self.constant(_text(node)) is not None)
+
+    def constant(self, name: str) -> str | None:
+        """The value of a `const NAME = "text"` declared once in the file (any scope), else None."""
+        if name in self.constants:
+            return self.constants[name]
+        value = None
+        if name.encode() in self.source:
+            found = list(re.finditer(rb"\bconst\s+" + re.escape(name.encode()) + rb"\s*(?::[^=\n]*)?=(?!=)", self.source))
+            if len(found) == 1:
+                start = found[0].start() + found[0].group(0).index(name.encode())
+                node = self.tree.root_node.named_descendant_for_byte_range(start, start + len(name))
+                declarator = node.parent if node is not None else None
+                if declarator is not None and declarator.type == "variable_declarator" and declarator.child_by_field_name("name") == node:
+                    init = declarator.child_by_field_name("value")
+                    value = string_value(init) if init is not None else None
+        self.constants[name] = value
+        return value
 
     # -- bindings --------------------------------------------------------------------------------------------
 
@@ -406,7 +428,7 @@ class _FileState:
             elif len(args) >= 2 and not _is_object(first):
                 value = string_value(first) if not isinstance(first, Spread) else None
                 named = normalize_level(value) if value is not None else None
-                if named is not None or (not isinstance(first, Spread) and not stringish(first)):
+                if named is not None or (not isinstance(first, Spread) and not self._stringish(first)):
                     level = named
                     level_arg = first
                     args = args[1:]
@@ -425,14 +447,16 @@ class _FileState:
     def message(self, framework: str, args: list[Arg], scope: Scope | None, *, style: str | None = None) -> Message:
         """The message a framework makes of these arguments. `style` overrides the framework's formatting
         (call sites of wrappers format the way the wrapped call does)."""
-        builder = TemplateBuilder(scope.params if scope else None)
+        builder = TemplateBuilder(scope.params if scope else None, self.constant)
         style = style or _style(framework)
         object_first = style in ("object-first", "object-first-append", "object-first-util")
         append = style in ("util", "object-first-append", "object-first-util")
         if object_first and args and len(args) >= 2:
             first, second = args[0], args[1]
             if _is_object(first) or (
-                not isinstance(first, Spread) and not stringish(first) and (isinstance(second, Spread) or stringish(second) or second.type in ("identifier", "member_expression", "call_expression"))
+                not isinstance(first, Spread) and not self._stringish(first) and (
+                    isinstance(second, Spread) or self._stringish(second)
+                    or second.type in ("identifier", "member_expression", "call_expression"))
             ):
                 args = args[1:]
         elif object_first and len(args) == 1 and _is_object(args[0]):
@@ -460,7 +484,7 @@ class _FileState:
         parts = built.parts
         formatted = False
         if style != "none":
-            if stringish(first) or (first.type in ("identifier", "member_expression", "call_expression") and append):
+            if self._stringish(first) or (first.type in ("identifier", "member_expression", "call_expression") and append):
                 parts, consumed = apply_util_format(parts, nargs, append_extra=False)
                 formatted = consumed > 0 and any(isinstance(p, Hole) for p in built.parts)
                 if append and nargs is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Callable
 
 import tree_sitter
 
@@ -104,10 +105,15 @@ class Built:
 
 
 class TemplateBuilder:
-    __slots__ = ("params",)
+    """Builds parts for expressions in one file. `params`: the enclosing function's parameters by position;
+    `constant`: a file-level `const NAME = "text"` by name, when known."""
 
-    def __init__(self, params: dict[str, int] | None = None) -> None:
+    __slots__ = ("params", "constant")
+
+    def __init__(self, params: dict[str, int] | None = None,
+                 constant: Callable[[str], str | None] | None = None) -> None:
         self.params = params or {}
+        self.constant = constant
 
     def build(self, node: tree_sitter.Node, depth: int = 0) -> Built:
         out = Built()
@@ -121,6 +127,10 @@ class TemplateBuilder:
                 if name not in out.params:
                     out.params.append(name)
                 out.parts.append(Hole(HoleKind.ANY, param_hole_name(name)))
+                return
+            value = self.constant(name) if self.constant is not None else None
+            if value is not None:
+                out.parts.append(value)
                 return
         out.parts.append(Hole(kind, _text(node)[:40] or None))
 

@@ -246,6 +246,24 @@ class _FileState:
         self.bindings = Bindings(module=context.module)
         self.result = FileExtraction()
         self.seen_calls: set[int] = set()
+        self.constants: dict[str, str | None] = {}
+
+    def constant(self, name: str) -> str | None:
+        """The value of a module-level string constant assigned once (`MSG = "x %s"`), else None."""
+        if name in self.constants:
+            return self.constants[name]
+        value = None
+        if name.isupper() or name.lstrip("_").isupper():
+            found = list(re.finditer(rb"(?m)^" + re.escape(name.encode()) + rb"[ \t]*(?::[^=\n]*)?=(?!=)[ \t]*",
+                                     self.source))
+            if len(found) == 1:
+                node = self.tree.root_node.named_descendant_for_byte_range(found[0].start(), found[0].start() + len(name))
+                assignment = node.parent if node is not None else None
+                if assignment is not None and assignment.type == "assignment" and assignment.child_by_field_name("left") == node:
+                    right = assignment.child_by_field_name("right")
+                    value = literal_string(right) if right is not None else None
+        self.constants[name] = value
+        return value
 
     # -- logging calls ---------------------------------------------------------------------------------------
 
@@ -312,7 +330,7 @@ class _FileState:
             message = None
         rest = positional[message_index + 1:]
         scope = enclosing_function(call)
-        builder = TemplateBuilder(scope.params if scope else None)
+        builder = TemplateBuilder(scope.params if scope else None, self.constant)
         built = builder.build(message) if message is not None else Built(parts=[Hole()])
         base_has_holes = any(isinstance(p, Hole) for p in built.parts)
         nargs = _count_args(rest)
@@ -541,7 +559,7 @@ class _FileState:
         if wrapper.args_param is not None and wrapper.args_param < wrapper.message_param:
             return
         scope = enclosing_function(call)
-        builder = TemplateBuilder(scope.params if scope else None)
+        builder = TemplateBuilder(scope.params if scope else None, self.constant)
         if message.type in ("list_splat", "parenthesized_list_splat"):
             built = Built(parts=[Hole()])
         else:

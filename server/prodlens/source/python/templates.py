@@ -9,6 +9,7 @@ wrappers are recognised: the wrapper's message parameter shows up in its inner l
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 import tree_sitter
 
@@ -40,10 +41,12 @@ class TemplateBuilder:
     """Builds parts for expressions in one file. `params` maps the enclosing function's parameter names to
     their positions (empty outside functions)."""
 
-    __slots__ = ("params",)
+    __slots__ = ("params", "constant")
 
-    def __init__(self, params: dict[str, int] | None = None) -> None:
+    def __init__(self, params: dict[str, int] | None = None,
+                 constant: Callable[[str], str | None] | None = None) -> None:
         self.params = params or {}
+        self.constant = constant  # module-level string constant by name (`MSG = "x %s"`), when known
 
     def build(self, node: tree_sitter.Node, depth: int = 0) -> Built:
         out = Built()
@@ -57,6 +60,10 @@ class TemplateBuilder:
                 if name not in out.params:
                     out.params.append(name)
                 out.parts.append(Hole(HoleKind.ANY, param_hole_name(name)))
+                return
+            value = self.constant(name) if self.constant is not None else None
+            if value is not None:
+                out.parts.append(value)
                 return
         out.parts.append(Hole(kind, _text(node)[:40] or None))
 
