@@ -105,7 +105,9 @@ def measure(project: Path, log: Path, fmt: str, count: int) -> list[tuple[str, i
     from prodlens.matching.records import read_records
     from prodlens.source.index import StatementIndex
 
-    import sqlite_utils  # noqa: F401  (imported once here: its optional pandas probe is start-up, not ingest)
+    from prodlens.stores.sqlite import _import_sqlite_utils
+
+    _import_sqlite_utils()  # imported once here: start-up, not ingest
 
     config = load_config(project)
     index = StatementIndex.build(project, config, use_cache=False)
@@ -133,6 +135,21 @@ def measure(project: Path, log: Path, fmt: str, count: int) -> list[tuple[str, i
         matches.extend(fresh.match_many(records[i:i + 20000]))
     rows.append(("match only", len(records), time.perf_counter() - started))
     matched = sum(1 for m in matches if m.key is not None)
+
+    # the store's share alone: in-memory aggregation, redaction of kept samples, SQLite upserts and commits
+    from prodlens.ingest.aggregate import Aggregator
+    from prodlens.stores.redact import redactor_from_config
+    from prodlens.stores.sqlite import SqliteWriter
+
+    writer = SqliteWriter(project / ".prodlens" / f"agg-{fmt}.db", samples_per_key=config.ingest.samples)
+    aggregator = Aggregator(samples_per_key=config.ingest.samples, redactor=redactor_from_config(config.ingest))
+    started = time.perf_counter()
+    for i in range(0, len(records), 20000):
+        aggregator.add_many(records[i:i + 20000], matches[i:i + 20000])
+        writer.apply(aggregator.take(with_samples=False))
+    writer.apply(aggregator.take(with_samples=True))
+    rows.append(("aggregate+store", len(records), time.perf_counter() - started))
+    writer.close()
     del records, matches
 
     store = project / ".prodlens" / f"bench-{fmt}.db"

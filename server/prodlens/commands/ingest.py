@@ -121,9 +121,13 @@ def run(args: argparse.Namespace) -> int:
         return 2
     options = IngestOptions(fmt=args.format, pattern=args.pattern, service=args.service, version=args.release,
                             follow=args.follow, retention=args.retention, batch_records=max(1, args.batch))
+    inputs = args.inputs or ["-"]
+    if "-" in inputs and sys.stdin.isatty():
+        print("prodlens ingest: reading log lines from the terminal (end with Ctrl-D; pass files or pipe logs in)",
+              file=sys.stderr)
     progress = _Progress(sys.stderr) if sys.stderr.isatty() else None
     try:
-        summary = ingest(args.inputs or ["-"], root=root, config=config, store=store, options=options,
+        summary = ingest(inputs, root=root, config=config, store=store, options=options,
                          progress=progress)
     except StoreError as exc:
         if progress:

@@ -174,7 +174,8 @@ class Aggregator:
         redact = self.redactor.redact
         if with_samples:
             for key, ring in self._samples.items():
-                batch.samples[key] = [self._sample(t, record, amb) for t, record, amb in sorted(ring, key=_first)]
+                sample = self._sample
+                batch.samples[key] = [sample(t, record, amb) for t, record, amb in sorted(ring, key=_first)]
             self._samples = {}
         for ident, record in self._unmatched_examples.items():
             batch.unmatched[ident].example = redact(_clip(record.message)) or ""
@@ -182,13 +183,14 @@ class Aggregator:
         return batch
 
     def _sample(self, t: float, record: LogRecord, ambiguous: int) -> SampleRow:
-        attrs: dict[str, Any] = record.attributes or {}
+        attrs: dict[str, Any] | None = record.attributes
         trace = None
-        for name in _TRACE_FIELDS:
-            value = attrs.get(name)
-            if value:
-                trace = str(value)[:64]
-                break
+        if attrs:
+            for name in _TRACE_FIELDS:
+                value = attrs.get(name)
+                if value:
+                    trace = str(value)[:64]
+                    break
         return SampleRow(
             t, record.level, self.redactor.redact(_clip(record.message)) or "",
             self._attr(record.host), self._attr(record.service or self.service),
