@@ -215,3 +215,18 @@ def test_module_level_string_constants_are_message_text():
     assert lines[7].template.text == "retrying {} in {} s" and lines[7].confidence is Confidence.FULL
     assert lines[8].template.text == "[db] ready"
     assert lines[9].template.text == "{}"
+
+
+def test_constants_in_fstrings_and_formatting():
+    lines = by_line(extract('''
+        import logging
+        log = logging.getLogger(__name__)
+        TAG = "[cache]"
+        TEMPLATE = "hit ratio %.1f%%"
+        log.info(f"{TAG} miss {key}")
+        log.info(TEMPLATE % ratio)
+        log.info("{} done".format(TAG))
+    '''))
+    assert lines[6].template.text == "[cache] miss {}"
+    assert lines[7].template.text == "hit ratio {}%"
+    assert lines[8].template.text == "{} done"

@@ -87,11 +87,11 @@ class TemplateBuilder:
             right = node.child_by_field_name("right")
             op = _text(operator) if operator is not None else ""
             if left is not None and right is not None:
-                if op == "+" and (_stringish(left) or _stringish(right)):
+                if op == "+" and (self._text_like(left) or self._text_like(right)):
                     self._build(left, out, depth + 1)
                     self._build(right, out, depth + 1)
                     return
-                if op == "%" and _stringish(left):
+                if op == "%" and self._text_like(left):
                     sub = self.build(left, depth + 1)
                     nargs = percent_operand_count(right)
                     parts, _ = apply_percent(sub.parts, nargs)
@@ -104,7 +104,7 @@ class TemplateBuilder:
             if function is not None and function.type == "attribute":
                 attr = function.child_by_field_name("attribute")
                 obj = function.child_by_field_name("object")
-                if attr is not None and obj is not None and _text(attr) == "format" and _stringish(obj):
+                if attr is not None and obj is not None and _text(attr) == "format" and self._text_like(obj):
                     sub = self.build(obj, depth + 1)
                     parts, _ = apply_brace(sub.parts)
                     out.parts.extend(parts)
@@ -140,12 +140,22 @@ class TemplateBuilder:
         self._hole_for(node, out)
 
     def _interpolation(self, expr: tree_sitter.Node, conversion: str | None, spec: str | None, out: Built) -> list[Part]:
-        if expr.type == "identifier" and _text(expr) in self.params and not spec and not conversion:
+        if expr.type == "identifier" and not spec and not conversion:
             name = _text(expr)
-            if name not in out.params:
-                out.params.append(name)
-            return [Hole(HoleKind.ANY, param_hole_name(name))]
+            if name in self.params:
+                if name not in out.params:
+                    out.params.append(name)
+                return [Hole(HoleKind.ANY, param_hole_name(name))]
+            value = self.constant(name) if self.constant is not None else None
+            if value is not None:
+                return [value]
         return [Hole(format_spec_kind(spec, conversion), _text(expr)[:40] or None)]
+
+    def _text_like(self, node: tree_sitter.Node) -> bool:
+        """Visibly a string, or a module-level string constant."""
+        if _stringish(node):
+            return True
+        return node.type == "identifier" and self.constant is not None and self.constant(_text(node)) is not None
 
 
 def _stringish(node: tree_sitter.Node) -> bool:
