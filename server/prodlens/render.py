@@ -30,8 +30,9 @@ _PY_HOLES: dict[HoleKind, str] = {
 }
 _LUCENE_HOLES: dict[HoleKind, str] = {
     HoleKind.ANY: ".*",
-    HoleKind.INT: "[-+]?[0-9]+",
-    HoleKind.NUMBER: "[-+]?[0-9.eE+-]+",
+    HoleKind.INT: "[+\\-]?[0-9]+",
+    # Lucene reads `-` after a class member as a range: it must be escaped, never trailing
+    HoleKind.NUMBER: "[+\\-]?[0-9.eE+\\-]+",
     HoleKind.HEX: "[0-9a-fA-FxX]+",
     HoleKind.WORD: '[^ \t\n\r]*',
     HoleKind.BOOL: "(true|false|True|False)",
