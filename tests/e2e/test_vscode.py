@@ -142,13 +142,22 @@ def _log_files(root: Path) -> list[Path]:
 
 
 def _expectations(root: Path) -> dict[str, Any]:
-    """What the editor must show, from the store through the prodlens CLI and store API."""
+    """What the editor must show, from the store through the prodlens CLI and store API.
+
+    Windows end "now", so a statement whose records sit at a window's edge changes its count or trend while
+    the test runs; only statements whose counts stay the same for the next half hour are used (checked with
+    the store's own counting at several instants), so editor and CLI must agree exactly.
+    """
     stats = json.loads(_prodlens("stats", "--json", "--root", str(root)).stdout)
+    window = stats.get("window") or "24h"
     hit = [s for s in stats["statements"] if s["count"] > 0]
     assert hit, f"the demo store has no statement with hits in the window:\n{json.dumps(stats)[:3000]}"
-    hottest = max(hit, key=lambda s: s["count"])
+    stable = _stable_keys(root, [s["key"] for s in hit], (window, "7d", "30d"))
+    usable = [s for s in hit if s["key"] in stable]
+    assert usable, f"every statement's count changes within the next half hour: {hit}"
+    hottest = max(usable, key=lambda s: s["count"])
     file = hottest["path"]
-    in_file = [s for s in hit if s["path"] == file]
+    in_file = [s for s in usable if s["path"] == file]
 
     shown = [json.loads(line) for line in _prodlens("show", "--json", str(root / file), "--root", str(root)).stdout.splitlines() if line.strip()]
     lens_by_line = {item["line"]: item["lens"] for item in shown}
@@ -161,11 +170,54 @@ def _expectations(root: Path) -> dict[str, Any]:
         )
         lenses.append({"line": statement["line"], "text": text, "count": statement["count"]})
 
-    newest = _newest_sample(root, hottest["key"], stats.get("window") or "24h")
+    newest = _newest_sample(root, hottest["key"], window)
+    dashboard = _dashboard_url(root, hottest["key"], window)
     find = _find_case(root, file)
-    windows = {window: _lenses_for(root, file, hottest["line"], window) for window in ("7d", "30d")}
+    windows = {w: _lenses_for(root, file, hottest["line"], w) for w in ("7d", "30d")}
     return {"file": file, "lenses": lenses, "hover": {"line": hottest["line"], "expect": [newest[:40]]},
-            "find": find, "hottest": hottest, "windows": windows}
+            "find": find, "hottest": hottest, "windows": windows, "dashboard": dashboard}
+
+
+def _dashboard_url(root: Path, key: str, window: str) -> str | None:
+    """The monitoring link the store makes for a statement (None when the store has no dashboard)."""
+    from prodlens.config import load_config
+    from prodlens.source.index import StatementIndex
+    from prodlens.stores.base import TimeRange
+    from prodlens.stores.registry import open_store
+
+    config = load_config(root)
+    statement = StatementIndex.build(root, config).by_key(key)
+    assert statement is not None
+    store = open_store(config, root)
+    try:
+        return store.dashboard_url(statement, TimeRange.ending_now(window))
+    finally:
+        store.close()
+
+
+def _stable_keys(root: Path, keys: list[str], windows: tuple[str, ...], minutes: int = 30) -> set[str]:
+    """Statements whose total, previous and ambiguous counts are the same now and over the next minutes."""
+    from prodlens.config import load_config
+    from prodlens.source.index import StatementIndex
+    from prodlens.stores.base import TimeRange
+    from prodlens.stores.registry import open_store
+
+    config = load_config(root)
+    index = StatementIndex.build(root, config)
+    statements = [st for st in (index.by_key(k) for k in keys) if st is not None]
+    store = open_store(config, root)
+    now = datetime.now(timezone.utc)
+    seen: dict[str, set] = {st.key: set() for st in statements}
+    try:
+        for window in windows:
+            for offset in range(0, minutes + 1, 5):
+                counts = store.counts(statements, TimeRange.ending_now(window, now + timedelta(minutes=offset)))
+                for key, c in counts.items():
+                    if key in seen:
+                        seen[key].add((window, c.total, c.previous, c.ambiguous))
+    finally:
+        store.close()
+    return {key for key, values in seen.items() if len(values) == len(windows)}
 
 
 def _lens_for(root: Path, file: str, line: int, window: str) -> str:
@@ -208,33 +260,33 @@ def _newest_sample(root: Path, key: str, window: str) -> str:
 def _find_case(root: Path, preferred_file: str) -> dict[str, Any]:
     """A line of the demo log that `prodlens map` maps to exactly one statement, preferably in `preferred_file`.
 
-    Lines are mapped one at a time, so a multi-line record (a stack trace) cannot shift the pairing of lines
-    and results; continuation lines are never chosen.
+    Only lines that start a record are taken (no indented or "Caused by" continuation lines), so each input
+    line is one record and results pair with lines one to one; the pairing is checked by count.
     """
     fallback = None
-    tries = 0
     for log in _log_files(root):
         lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
-        starts = [l for l in lines if l.strip() and not l[0].isspace() and len(l) < 2000]
-        # Spread the tries over the file rather than taking its first lines only.
-        step = max(1, len(starts) // 25)
-        for line in starts[::step][:25]:
-            tries += 1
-            mapped = subprocess.run(
-                [sys.executable, "-m", "prodlens", "map", "--root", str(root)],
-                input=line + "\n", capture_output=True, text=True, timeout=120,
-            )
-            results = [json.loads(l) for l in mapped.stdout.splitlines() if l.startswith("{")]
-            if mapped.returncode != 0 or len(results) != 1:
-                continue
-            result = results[0]
+        starts = [
+            l for l in lines
+            if l.strip() and not l[0].isspace() and not l.startswith(("Caused by", "Traceback", "...")) and len(l) < 2000
+        ]
+        step = max(1, len(starts) // 200)
+        sample = starts[::step][:200]
+        mapped = subprocess.run(
+            [sys.executable, "-m", "prodlens", "map", "--root", str(root)],
+            input="\n".join(sample) + "\n", capture_output=True, text=True, timeout=300,
+        )
+        results = [json.loads(l) for l in mapped.stdout.splitlines() if l.startswith("{")]
+        if mapped.returncode != 0 or len(results) != len(sample):
+            continue  # records joined or skipped: the pairing would be a guess
+        for line, result in zip(sample, results):
             if not result.get("key") or result.get("candidates", 1) != 1:
                 continue
             case = {"logLine": line, "path": result["path"], "line": result["line"]}
             if result["path"] == preferred_file:
                 return case
             fallback = fallback or case
-    assert fallback, f"none of {tries} lines of the demo logs {[str(p) for p in _log_files(root)]} maps to one statement"
+    assert fallback, f"no line of the demo logs {[str(p) for p in _log_files(root)]} maps to exactly one statement"
     return fallback
 
 
@@ -267,6 +319,8 @@ def test_vscode_end_to_end(tmp_path: Path) -> None:
         "lenses": [{"line": l["line"], "text": l["text"]} for l in expected["lenses"]],
         "hover": expected["hover"],
         "find": {**expected["find"], **({"otherFile": other} if other else {})},
+        # Open in Dashboard from the palette, for the statement under the cursor
+        **({"dashboard": {"line": expected["hottest"]["line"]}} if expected["dashboard"] else {}),
         # clicking the status bar item switches the window through the server's prodlens.setWindow
         "windowSwitch": {"window": "7d", "status": "prodlens 7d", "lenses": expected["windows"]["7d"]},
         # a settings change reaches the running server (didChangeConfiguration) and wins over the session's
@@ -303,6 +357,13 @@ def test_vscode_end_to_end(tmp_path: Path) -> None:
     assert "prodlens" in (seen["statusBar"] or "") and "24h" in seen["statusBar"], f"status bar item{report}"
     assert seen["clipboardPrefill"] == expected["find"]["logLine"], f"input box not prefilled from the clipboard{report}"
     assert Path(spec["screenshot"]).stat().st_size > 10_000, f"no screenshot{report}"
+    if expected["dashboard"]:
+        assert seen["dashboard"]["logged"] == expected["dashboard"], f"Open in Dashboard: another link{report}"
+        port = re.search(r":(\d+)/", expected["dashboard"])
+        # a browser tab opened the link (code-server sends links to 127.0.0.1 ports through its /proxy/PORT/)
+        assert seen["dashboard"]["url"].startswith(expected["dashboard"].split("/statement")[0]) or (
+            port and f"/proxy/{port.group(1)}/" in seen["dashboard"]["url"]
+        ), f"Open in Dashboard opened no tab for the link{report}"
     for step in ("windowSwitch", "settingsChange"):
         wanted = spec[step]
         for lens in wanted["lenses"]:

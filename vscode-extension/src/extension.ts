@@ -290,8 +290,14 @@ class Controller implements vscode.Disposable {
     return {
       executeCommand: async (command, args, next) => {
         switch (command) {
-          case "prodlens.openDashboard":
-            return args.length > 0 ? next(command, args) : this.openDashboardFromPalette(next);
+          case "prodlens.openDashboard": {
+            const url = await (args.length > 0 ? next(command, args) : this.openDashboardFromPalette(next));
+            if (typeof url === "string" && url !== "") {
+              // The server opens it (window/showDocument); the output channel keeps it for copying.
+              this.output.appendLine(`Dashboard link: ${url}`);
+            }
+            return url;
+          }
           case "prodlens.findStatement":
             return this.findStatement(args, next);
           case "prodlens.setWindow":

@@ -227,6 +227,23 @@ async function visibleLenses(page) {
   });
 }
 
+/** The extension's "prodlens" output channel, from the log file VS Code keeps for it. */
+function outputChannelText() {
+  const files = [];
+  const walk = (dir) => {
+    for (const name of existsSync(dir) ? readdirSync(dir) : []) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) {
+        walk(path);
+      } else if (/^\d+-prodlens\.log$/.test(name)) {
+        files.push(path);
+      }
+    }
+  };
+  walk(join(temp, "user-data", "logs"));
+  return files.map((f) => readFileSync(f, "utf8")).join("\n");
+}
+
 async function screenshot(page, path) {
   mkdirSync(dirname(path), { recursive: true });
   await page.screenshot({ path });
@@ -296,6 +313,7 @@ async function main() {
         "update.mode": "none",
         "editor.codeLens": true,
         "editor.minimap.enabled": false,
+        "editor.stickyScroll.enabled": false,
         "editor.hover.delay": 200,
         "chat.commandCenter.enabled": false,
         "window.commandCenter": false,
@@ -387,6 +405,7 @@ async function drive(page, port) {
         // Monaco renders only the visible lines: bring the first missing statement into view.
         if (missing.length > 0 && seen.length > 0 && !seen.some((s) => s.line === missing[0].line)) {
           await goToLine(page, missing[0].line);
+          await page.waitForTimeout(300); // let the scroll settle before reading positions
         }
         for (const lens of await visibleLenses(page)) {
           seen = seen.filter((s) => s.line !== lens.line).concat([lens]);
@@ -481,6 +500,46 @@ async function drive(page, port) {
       500,
     );
     mark("find");
+  }
+
+  // ---- Open in Dashboard from the palette, for the statement under the cursor
+  if (spec.dashboard) {
+    await openFile(page, spec.file);
+    await goToLine(page, spec.dashboard.line);
+    log(`running prodlens: Open in Dashboard on line ${spec.dashboard.line}`);
+    const opened = [];
+    const navigations = [];
+    const onPage = (p) => {
+      opened.push(p);
+      navigations.push(p.url());
+      p.on("framenavigated", (frame) => frame === p.mainFrame() && navigations.push(frame.url()));
+    };
+    context.on("page", onPage);
+    await paletteCommand(page, "prodlens: Open in Dashboard");
+    // VS Code may ask before opening an external site (the dialog names the URL), then opens a new tab;
+    // code-server rewrites links to 127.0.0.1 ports into its own port proxy.
+    const dialog = page.locator(".monaco-dialog-box");
+    observed.dashboard = await waitFor("the dashboard link (dialog or new tab)", async () => {
+      if (await dialog.isVisible()) {
+        const text = await dialog.innerText();
+        observed.dashboard = { dialog: text };
+        await dialog.locator(".monaco-button", { hasText: /^Open$/ }).first().click();
+      }
+      const tab = opened.find((p) => p.url() && p.url() !== "about:blank");
+      return tab ? { ...(observed.dashboard ?? {}), url: tab.url() } : null;
+    }, waitMs, 500);
+    context.off("page", onPage);
+    observed.dashboard.navigations = navigations;
+    // What the server answered, as the extension logged it in its output channel.
+    observed.dashboard.logged = await waitFor("the dashboard link in the prodlens output channel", () => {
+      const links = [...outputChannelText().matchAll(/^Dashboard link: (\S+)$/gm)].map((m) => m[1]);
+      return links.length > 0 ? links[links.length - 1] : null;
+    }, 30000);
+    log(`dashboard: ${JSON.stringify(observed.dashboard)}`);
+    for (const p of opened) {
+      await p.close().catch(() => undefined);
+    }
+    mark("dashboard");
   }
 
   // ---- the status bar item switches the window (server command prodlens.setWindow)
