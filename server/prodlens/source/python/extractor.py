@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
@@ -21,7 +20,9 @@ from ..formats import apply_brace, apply_percent
 from ..languages import grammar
 from .receivers import Bindings, LoggerInfo
 from .spans import node_range
-from .templates import PARAM_PREFIX, Built, TemplateBuilder, literal_string, param_hole_name, strip_parts
+from .scopes import enclosing_function
+from .templates import PARAM_PREFIX, Built, TemplateBuilder, literal_string
+from .wrappers import exported, forwards, hole_name_of, module_matches, splice, wrapper_message_param
 
 LANGUAGE = "python"
 
@@ -34,7 +35,6 @@ METHOD_LEVELS: dict[str, str] = {
 METHOD_LEVELS.update({"a" + name: level for name, level in list(METHOD_LEVELS.items())})
 LOG_METHODS = ("log", "alog")
 STANDARD_METHODS = frozenset(METHOD_LEVELS) | frozenset(LOG_METHODS)
-_MESSAGE_PARAM_NAMES = ("msg", "message", "fmt", "format", "text", "event", "s", "m", "txt")
 
 
 @lru_cache(maxsize=None)
@@ -64,80 +64,6 @@ def _text(node: tree_sitter.Node | None) -> str:
     if node is None or node.text is None:
         return ""
     return node.text.decode("utf-8", "replace")
-
-
-@dataclass(slots=True)
-class FunctionScope:
-    """The function a call sits in, seen as a possible logging wrapper."""
-
-    node: tree_sitter.Node
-    name: str
-    params: dict[str, int]  # parameter name -> position (after self/cls)
-    varargs: str | None
-    method: bool
-
-
-def enclosing_function(node: tree_sitter.Node) -> FunctionScope | None:
-    parent = node.parent
-    while parent is not None:
-        kind = parent.type
-        if kind == "function_definition":
-            return _scope(parent)
-        if kind in ("class_definition", "module", "lambda"):
-            return None
-        parent = parent.parent
-    return None
-
-
-def _scope(function: tree_sitter.Node) -> FunctionScope | None:
-    name = _text(function.child_by_field_name("name"))
-    parameters = function.child_by_field_name("parameters")
-    if parameters is None:
-        return None
-    method = _is_method(function)
-    params: dict[str, int] = {}
-    varargs = None
-    position = 0
-    first = True
-    for param in parameters.named_children:
-        kind = param.type
-        if kind in ("keyword_separator", "positional_separator", "comment"):
-            continue
-        if kind == "identifier":
-            pname = _text(param)
-        elif kind in ("typed_parameter", "list_splat_pattern", "dictionary_splat_pattern"):
-            ident = next((c for c in param.named_children if c.type == "identifier"), None)
-            pname = _text(ident)
-            if kind == "typed_parameter" and any(c.type == "list_splat_pattern" for c in param.named_children):
-                kind = "list_splat_pattern"
-                ident = next(c for c in param.named_children if c.type == "list_splat_pattern")
-                pname = _text(next((c for c in ident.named_children if c.type == "identifier"), None))
-        elif kind in ("default_parameter", "typed_default_parameter"):
-            pname = _text(param.child_by_field_name("name"))
-        else:
-            continue
-        if first and method:
-            first = False
-            continue  # self / cls
-        first = False
-        if kind == "dictionary_splat_pattern":
-            continue
-        if kind == "list_splat_pattern":
-            varargs = pname
-        params[pname] = position
-        position += 1
-    return FunctionScope(function, name, params, varargs, method)
-
-
-def _is_method(function: tree_sitter.Node) -> bool:
-    parent = function.parent
-    decorators: list[str] = []
-    if parent is not None and parent.type == "decorated_definition":
-        decorators = [_text(d) for d in parent.named_children if d.type == "decorator"]
-        parent = parent.parent
-    if parent is None or parent.type != "block" or parent.parent is None or parent.parent.type != "class_definition":
-        return False
-    return not any("staticmethod" in d for d in decorators)
 
 
 def level_value(node: tree_sitter.Node | None, source: bytes | None = None) -> str | None:
@@ -200,40 +126,11 @@ def _count_args(nodes: list[tree_sitter.Node]) -> int | None:
     return len(nodes)
 
 
-def _forwards(rest: list[tree_sitter.Node], varargs: str) -> bool:
-    """Whether the call passes the function's `*args` on: `*args`, or `*((prefix,) + args)`."""
-    pattern = re.compile(r"(?<![\w.])" + re.escape(varargs) + r"(?!\w)")
-    return any(n.type == "list_splat" and pattern.search(_text(n)) for n in rest)
-
-
 def _confidence(template: Template, partial: bool) -> Confidence:
     if template.is_dynamic:
         return Confidence.DYNAMIC
     return Confidence.PARTIAL if partial else Confidence.FULL
 
-
-_ERROR_PARAM_RE = re.compile(r"^(?:e|err|error|ex|exc|exception|cause)$", re.I)
-_LOGGING_NAME_RE = re.compile(r"log|debug|info|warn|error|trace|fatal|critical|notice|verbose|audit", re.I)
-
-
-def _message_param(built: Built, forwards_args: bool, function_name: str) -> str | None:
-    """The parameter that carries a wrapper's message, or None when the function is not a wrapper.
-
-    A parameter named like a message (`msg`, `message`, `fmt`) that flows into the message makes a wrapper,
-    and so does any parameter when the function also forwards its `*args` (`"[audit] " + fmt, *a`). A
-    parameter that is the whole message makes one only when the function is named like a logging function
-    (`_log_info(self, stmt)`): `log.debug(doc_string)` inside `include_doc_string(doc_string)` logs a value,
-    and its callers are not log statements. Errors passed as the message are values too."""
-    params = [p for p in built.params if not _ERROR_PARAM_RE.match(p)]
-    if not params:
-        return None
-    for name in params:
-        if name.lower() in _MESSAGE_PARAM_NAMES:
-            return name
-    whole = len(built.parts) == 1 and isinstance(built.parts[0], Hole)
-    if forwards_args or (whole and _LOGGING_NAME_RE.search(function_name)):
-        return params[-1]
-    return None
 
 class _FileState:
     """Everything extraction of one file accumulates."""
@@ -348,9 +245,9 @@ class _FileState:
         partial = built.opaque or (formatted and base_has_holes)
         is_wrapper = False
         args_param = None
-        if scope is not None and scope.varargs is not None and _forwards(rest, scope.varargs):
+        if scope is not None and scope.varargs is not None and forwards(rest, scope.varargs):
             args_param = scope.params[scope.varargs]
-        message_param = _message_param(built, args_param is not None, scope.name) if scope is not None else None
+        message_param = wrapper_message_param(built, args_param is not None, scope.name) if scope is not None else None
         if scope is not None and message_param is not None and self.context.config.detect_wrappers:
             is_wrapper = True
             level_param = None
@@ -367,11 +264,11 @@ class _FileState:
                     framework=framework,
                     logger=info.logger,
                     template=Template.of(parts),
-                    message_hole=_hole_name_of(parts, message_param),
+                    message_hole=hole_name_of(parts, message_param),
                     args_param=args_param,
                     placeholder_style=("brace" if framework == "loguru" else "printf") if args_param is not None else None,
                     method=scope.method,
-                    exported=_exported(scope),
+                    exported=exported(scope, STANDARD_METHODS),
                 )
             )
         self.add(call, framework, level, info.logger, template, partial, is_wrapper, info.receiver, throwable)
@@ -520,11 +417,11 @@ class _FileState:
             # another file's function: called through what this file imports from that module
             if receiver is None:
                 origin = self.bindings.imported.get(_text(call.child_by_field_name("function")))
-                if origin is not None and _module_matches(origin.rsplit(".", 1)[0], wrapper.path):
+                if origin is not None and module_matches(origin.rsplit(".", 1)[0], wrapper.path):
                     return wrapper
             elif receiver.type == "identifier":
                 origin = self.bindings.imported.get(_text(receiver))
-                if origin is not None and _module_matches(origin, wrapper.path):
+                if origin is not None and module_matches(origin, wrapper.path):
                     return wrapper  # module.function(...)
         return None
 
@@ -577,7 +474,7 @@ class _FileState:
             elif nargs != 0:
                 parts, _ = apply_percent(parts, nargs)
                 formatted = True
-        spliced = _splice(wrapper, parts)
+        spliced = splice(wrapper, parts)
         template = Template.of(spliced)
         level = wrapper.level
         level_param_node = None
@@ -589,9 +486,9 @@ class _FileState:
         is_wrapper = False
         args_param = None
         if scope is not None and wrapper.args_param is not None and scope.varargs is not None:
-            if _forwards(positional[wrapper.args_param:], scope.varargs):
+            if forwards(positional[wrapper.args_param:], scope.varargs):
                 args_param = scope.params[scope.varargs]
-        message_param = _message_param(built, args_param is not None, scope.name) if scope is not None else None
+        message_param = wrapper_message_param(built, args_param is not None, scope.name) if scope is not None else None
         if scope is not None and message_param is not None and self.context.config.detect_wrappers:
             is_wrapper = True
             level_param = None
@@ -611,11 +508,11 @@ class _FileState:
                 framework=wrapper.framework,
                 logger=wrapper.logger,
                 template=template,
-                message_hole=_hole_name_of(template.parts, message_param),
+                message_hole=hole_name_of(template.parts, message_param),
                 args_param=args_param,
                 placeholder_style=wrapper.placeholder_style if args_param is not None else None,
                 method=scope.method,
-                exported=_exported(scope),
+                exported=exported(scope, STANDARD_METHODS),
             )
             if not any(w.name == new.name and w.path == new.path for w in self.result.wrappers):
                 self.result.wrappers.append(new)
@@ -629,58 +526,6 @@ class _FileState:
             return
         captures = tree_sitter.QueryCursor(errors_query()).captures(root)
         self.result.errors = sum(len(nodes) for nodes in captures.values()) or 1
-
-
-def _module_matches(module: str, path: str) -> bool:
-    """Whether an imported dotted module (`pkg.util`, `.util`, `..log`) can be the file `path`: compared by
-    its trailing components, since relative imports and install roots hide the rest."""
-    parts = [p for p in module.split(".") if p]
-    if not parts:
-        return False
-    stem = path[:-3] if path.endswith(".py") else path
-    if stem.endswith("/__init__"):
-        stem = stem[: -len("/__init__")]
-    file_parts = stem.split("/")
-    return file_parts[-len(parts):] == parts if len(parts) <= len(file_parts) else parts[-len(file_parts):] == file_parts
-
-
-def _exported(scope: FunctionScope) -> bool:
-    """Whether other files may call this wrapper. Dunder methods no; nor methods named like logging methods
-    (`LoggerAdapter.info`): their callers use logger-like receivers, already statements, and exporting them
-    would turn every `self.info(...)` of every class into one."""
-    if scope.name.startswith("__"):
-        return False
-    return not (scope.method and scope.name in STANDARD_METHODS)
-
-
-def _hole_name_of(parts, param: str) -> str:
-    """The name of the hole a parameter became (`@msg`, or `@msg|rstrip` when the wrapper strips it)."""
-    base = param_hole_name(param)
-    for part in parts:
-        if isinstance(part, Hole) and part.name and (part.name == base or part.name.startswith(base + "|")):
-            return part.name
-    return base
-
-
-def _splice(wrapper: WrapperDef, parts: list[Part]) -> list[Part]:
-    """The wrapper's template with the call site's message parts in place of its message hole (stripped
-    first when the wrapper strips its message: `message.rstrip()`)."""
-    if wrapper.template is None:
-        return list(parts)
-    strip = wrapper.message_hole.partition("|")[2]
-    if strip:
-        parts = strip_parts(parts, strip)
-    out: list[Part] = []
-    spliced = False
-    for part in wrapper.template.parts:
-        if not spliced and isinstance(part, Hole) and part.name == wrapper.message_hole:
-            out.extend(parts)
-            spliced = True
-        else:
-            out.append(part)
-    if not spliced:
-        return list(parts)
-    return out
 
 
 class PythonExtractor:
