@@ -71,8 +71,9 @@ from .wrappers import WrapperRegistry, call_name, configured_wrappers, wrapper_s
 
 ProgressCallback = Callable[[int, int], None]
 
-OPEN_TREES = 64
-"""Trees kept for incremental re-parsing: the files most recently passed to `update_file` (open editors)."""
+OPEN_TREES = 16
+"""Trees kept for incremental re-parsing: the files most recently passed to `update_file` (open editors). A tree
+costs ~15× its source in memory (plus the skeleton's), so a few megabytes for a large file: keep it bounded."""
 
 # Words without which a file cannot contain a log call of any framework the extractors know; a file that has
 # none of them is not parsed at all. Extractors may override with a `prefilter` attribute (bytes regex).
