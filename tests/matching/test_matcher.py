@@ -140,3 +140,18 @@ def test_a_statement_whose_declared_logger_contradicts_the_record_is_not_named(e
     assert matcher.match(LogRecord("dispatching GET /", level="debug", logger="router")).key == router.key
     assert matcher.match(LogRecord("dispatching GET /", level="debug")).key == router.key  # no logger: no evidence
     assert matcher.match(LogRecord("dispatching GET /", level="debug", logger="socket.io:socket")).key is None
+
+
+def test_stream_context_breaks_ties_by_the_threads_previous_statement(engine, tmp_path):
+    canonical = stmt(MOD, 441, "CanonicalRequest:\n", Hole(), level="debug")
+    first = stmt(MOD, 443, "StringToSign:\n", Hole(), level="debug")
+    hmac = stmt(MOD, 1003, "Calculating signature using hmacv1 auth.", level="debug")
+    second = stmt(MOD, 1008, "StringToSign:\n", Hole(), level="debug")
+    matcher = Matcher([canonical, first, hmac, second], cache_dir=tmp_path, engine=engine)
+    def rec(message, thread):
+        return LogRecord(message, level="debug", logger="shop.db.engine", attributes={"thread.name": thread})
+    stream = [rec("CanonicalRequest:\nGET", "t1"), rec("Calculating signature using hmacv1 auth.", "t2"),
+              rec("StringToSign:\nAWS4", "t1"), rec("StringToSign:\nGET", "t2"), rec("StringToSign:\nx", "t3")]
+    keys = [m.key for m in matcher.match_many(stream)]
+    assert keys == [canonical.key, hmac.key, first.key, second.key, None]  # t3 has no context: still a tie
+    assert matcher.match(rec("StringToSign:\nAWS4", "t1")).key is None  # a single record has no context

@@ -26,6 +26,7 @@ from .verify import clean_message, matches, prepare
 log = logging.getLogger(__name__)
 
 _CACHE_LIMIT = 200_000
+_CONTEXT_LINES = 40  # how far (in lines) a tie may be broken by the thread's previous statement
 _FITS_ALL = {(Hole(HoleKind.ANY),), (Hole(HoleKind.JSON),)}  # templates every message is an instance of
 
 
@@ -66,6 +67,7 @@ class Matcher:
         self._dynamic_parts = {i: prepare(self.statements[i].template) for i in self._dynamic}
         self.engine = self._make_engine(engine, cache_dir)
         self._decisions: dict[tuple, Match] = {}
+        self._recent: dict[object, LogStatement] = {}  # thread -> statement of its previous placed record
         self._eligible_dynamic: dict[tuple, tuple] = {}
 
     def _make_engine(self, wanted: str, cache_dir: str | os.PathLike | None):
@@ -90,9 +92,61 @@ class Matcher:
         return self._by_key.get(key)
 
     def match(self, record: LogRecord) -> Match:
-        return self.match_many([record])[0]
+        """One record on its own (no stream context: the editor's "find statement")."""
+        return self.match_many([record], context=False)[0]
 
-    def match_many(self, records: Sequence[LogRecord]) -> list[Match]:
+    def reset_context(self) -> None:
+        """Forget the per-thread stream context (call between unrelated streams)."""
+        self._recent.clear()
+
+    def match_many(self, records: Sequence[LogRecord], context: bool = True) -> list[Match]:
+        """Records of one stream, in order. With `context`, a tie between statements is broken by the statement
+        that placed the previous record of the same thread (see `_resolve_by_context`); the context carries over
+        to the next call, so a stream can be fed in batches."""
+        results = self._match_alone(records)
+        if context:
+            self._resolve_by_context(records, results)
+        return results
+
+    def _resolve_by_context(self, records: Sequence[LogRecord], results: list[Match]) -> None:
+        """Code that logs twice in a row usually logs from one place: when several statements fit equally, the
+        one in the same file as the thread's previous placed record, and strictly nearest to it within
+        `_CONTEXT_LINES` lines, wins — only among statements with constant text. Anything less clear stays
+        ambiguous."""
+        recent = self._recent
+        for position, record in enumerate(records):
+            attributes = record.attributes
+            thread = (attributes.get("thread.name") or attributes.get("thread")) if attributes else None
+            thread_key = (thread, record.logger) if thread is None else thread
+            match = results[position]
+            if match.key is None and match.candidates > 1:
+                previous = recent.get(thread_key)
+                if previous is not None:
+                    chosen = self._nearest(previous, match.candidate_keys)
+                    if chosen is not None:
+                        match = results[position] = Match(chosen.key, match.method, 1, match.score, match.candidate_keys)
+            if match.key is not None:
+                recent[thread_key] = self._by_key[match.key]
+                if len(recent) > 10_000:
+                    recent.clear()
+
+    def _nearest(self, previous: LogStatement, keys: tuple[str, ...]) -> LogStatement | None:
+        distances = []
+        for key in keys:
+            statement = self._by_key[key]
+            if statement.template.is_dynamic:
+                return None  # text-less statements fit anything: their ties are too weak to break by proximity
+            if statement.path == previous.path:
+                distances.append((abs(statement.line - previous.line), statement))
+        if not distances:
+            return None
+        distances.sort(key=lambda item: item[0])
+        best_distance, best = distances[0]
+        if best_distance > _CONTEXT_LINES or (len(distances) > 1 and distances[1][0] == best_distance):
+            return None
+        return best
+
+    def _match_alone(self, records: Sequence[LogRecord]) -> list[Match]:
         results: list[Match | None] = [None] * len(records)
         pending: list[int] = []
         for position, record in enumerate(records):
