@@ -14,7 +14,6 @@ sites in this file, and those of wrappers from other files passed in the context
 from __future__ import annotations
 
 import dataclasses
-import posixpath
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -27,8 +26,10 @@ from ..extract_types import ExtractContext, FileExtraction, RawStatement, Wrappe
 from ..formats import apply_util_format
 from ..languages import grammar
 from .receivers import Bindings, LoggerInfo, object_property
+from .scopes import Scope, defining_function, enclosing_function, stem
 from .spans import node_range
 from .templates import TemplateBuilder, param_hole_name, string_value, stringish
+from .wrappers import ERROR_NAMES, splice, wrapper_message_param
 
 LANGUAGES = ("javascript", "typescript", "tsx")
 CONSOLE_LEVELS = {"log": "info", "info": "info", "debug": "debug", "warn": "warn", "error": "error", "trace": "trace"}
@@ -39,10 +40,6 @@ LEVEL_METHODS = {
 }
 # how call-site messages of a wrapper are formatted, by the inner call's framework
 APPENDING = {"console", "debug", "log4js", "bunyan", "loglevel", "consola", "signale"}  # console-like output
-FUNCTION_TYPES = {"function_declaration", "function_expression", "arrow_function", "method_definition",
-                  "generator_function_declaration", "generator_function", "function"}
-_MESSAGE_PARAM_NAMES = ("msg", "message", "fmt", "format", "text", "str", "s", "m", "args", "arguments")
-_ERROR_NAMES = re.compile(r"^(?:e|err|error|ex|exc|exception|cause)$")
 
 
 @lru_cache(maxsize=None)
@@ -85,113 +82,6 @@ class Spread:
 Arg = tree_sitter.Node | Spread
 
 
-@dataclass(slots=True)
-class Scope:
-    node: tree_sitter.Node
-    name: str | None
-    params: dict[str, int]
-    rest: str | None
-    method: bool
-    exported: bool
-
-
-def _stem(path: str) -> str:
-    base = posixpath.basename(path)
-    stem = re.sub(r"\.(?:[cm]?[jt]sx?)$", "", base)
-    if stem == "index":
-        parent = posixpath.basename(posixpath.dirname(path))
-        return parent or stem
-    return stem
-
-
-def enclosing_function(node: tree_sitter.Node, path: str) -> Scope | None:
-    parent = node.parent
-    while parent is not None:
-        if parent.type in FUNCTION_TYPES:
-            return _scope(parent, path)
-        if parent.type in ("program", "class_body"):
-            return None
-        parent = parent.parent
-    return None
-
-
-def _scope(function: tree_sitter.Node, path: str) -> Scope:
-    params: dict[str, int] = {}
-    rest = None
-    parameters = function.child_by_field_name("parameters")
-    single = function.child_by_field_name("parameter")  # `x => ...`
-    nodes = parameters.named_children if parameters is not None else ([single] if single is not None else [])
-    position = 0
-    for param in nodes:
-        kind = param.type
-        if kind in ("required_parameter", "optional_parameter"):
-            pattern = param.child_by_field_name("pattern")
-            if pattern is None:
-                continue
-            param, kind = pattern, pattern.type
-        if kind == "identifier":
-            name = _text(param)
-            if name == "this":
-                continue
-            params[name] = position
-        elif kind == "assignment_pattern":
-            left = param.child_by_field_name("left")
-            if left is not None and left.type == "identifier":
-                params[_text(left)] = position
-        elif kind == "rest_pattern":
-            ident = next((c for c in param.named_children if c.type == "identifier"), None)
-            if ident is not None:
-                rest = _text(ident)
-                params[rest] = position
-        elif kind == "this":
-            continue
-        position += 1
-    name, method, exported = _function_name(function, path)
-    return Scope(function, name, params, rest, method, exported)
-
-
-def _function_name(function: tree_sitter.Node, path: str) -> tuple[str | None, bool, bool]:
-    """(name call sites use, is a method, visible to other files)."""
-    kind = function.type
-    parent = function.parent
-    if kind == "method_definition":
-        return _text(function.child_by_field_name("name")), True, True
-    if kind in ("function_declaration", "generator_function_declaration"):
-        exported = parent is not None and parent.type in ("export_statement", "program")
-        if parent is not None and parent.type == "export_statement" and any(c.type == "default" for c in parent.children):
-            return _stem(path), False, True
-        return _text(function.child_by_field_name("name")), False, exported
-    own = function.child_by_field_name("name")
-    while parent is not None and parent.type in ("parenthesized_expression",):
-        parent = parent.parent
-    if parent is None:
-        return (_text(own) or None), False, False
-    if parent.type == "variable_declarator":
-        declaration = parent.parent
-        top = declaration is not None and declaration.parent is not None and declaration.parent.type in (
-            "program", "export_statement")
-        return _text(parent.child_by_field_name("name")), False, top
-    if parent.type == "assignment_expression":
-        left = parent.child_by_field_name("left")
-        left_text = _text(left)
-        if left_text in ("module.exports", "exports"):
-            return _stem(path), False, True
-        if left is not None and left.type == "member_expression":
-            prop = _text(left.child_by_field_name("property"))
-            obj = _text(left.child_by_field_name("object"))
-            if obj in ("module.exports", "exports"):
-                return prop, False, True
-            if obj.endswith(".prototype") or obj == "this":
-                return prop, True, True
-            return prop, False, False
-        return left_text or None, False, False
-    if parent.type == "pair":
-        return _text(parent.child_by_field_name("key")) or None, True, True
-    if parent.type == "export_statement":
-        return _stem(path), False, True
-    return (_text(own) or None), False, False
-
-
 def _arguments(args: tree_sitter.Node | None) -> list[Arg]:
     if args is None:
         return []
@@ -219,7 +109,7 @@ def _throwable(args: list[Arg]) -> bool:
     for arg in args:
         if isinstance(arg, Spread):
             continue
-        if arg.type == "identifier" and _ERROR_NAMES.match(_text(arg)):
+        if arg.type == "identifier" and ERROR_NAMES.match(_text(arg)):
             return True
         if arg.type == "object" and (object_property(arg, "err") is not None or object_property(arg, "error") is not None):
             return True
@@ -517,7 +407,7 @@ class _FileState:
                        logger: str | None, level_param: int | None = None) -> bool:
         if scope is None or scope.name is None or not message.params or not self.context.config.detect_wrappers:
             return False
-        param = _message_param(message, scope.name)
+        param = wrapper_message_param(message.params, message.parts, message.forwards, scope.name)
         if param is None:
             return False
         message_param = 0 if param == "arguments" else scope.params.get(param)
@@ -595,7 +485,7 @@ class _FileState:
             for local, binding in self.bindings.modules.items():
                 if self.bindings.resolves_to(local, self.path, wrapper.path) is None:
                     continue
-                if binding.how == "module" and not wrapper.method and wrapper.name == _stem(wrapper.path):
+                if binding.how == "module" and not wrapper.method and wrapper.name == stem(wrapper.path):
                     out.extend(self._plain_calls(local))  # the module's default export
                 elif binding.how == f"named:{name}":
                     out.extend(self._plain_calls(local))
@@ -633,14 +523,14 @@ class _FileState:
         if wrapper.message_param >= len(args) and not any(isinstance(a, Spread) for a in args):
             return
         scope = enclosing_function(call, self.path)
-        if scope is not None and scope.node == _defining_function(call, wrapper, self.path):
+        if scope is not None and scope.node == defining_function(call, wrapper, self.path):
             return
         message_args = args[wrapper.message_param:]
         if wrapper.args_param is None:
             message_args = message_args[:1]
         style = wrapper.placeholder_style or "none"
         message = self.message(wrapper.framework, message_args, scope, style=style)
-        parts = _splice(wrapper, message.parts)
+        parts = splice(wrapper, message.parts)
         template = Template.of(parts) if parts else Template.dynamic()
         level = wrapper.level
         if wrapper.level_param is not None:
@@ -650,7 +540,7 @@ class _FileState:
         is_wrapper = self._maybe_wrapper(scope, message, wrapper.framework, level, wrapper.logger) if scope else False
         if is_wrapper and self.result.wrappers:
             new = self.result.wrappers[-1]
-            self.result.wrappers[-1] = dataclasses.replace(new, template=Template.of(_splice(wrapper, list(new.template.parts))),
+            self.result.wrappers[-1] = dataclasses.replace(new, template=Template.of(splice(wrapper, list(new.template.parts))),
                                                            placeholder_style=new.placeholder_style and wrapper.placeholder_style)
         self.add(call, wrapper.framework, level, wrapper.logger, template, message.partial, is_wrapper, "declared",
                  _throwable(args))
@@ -661,20 +551,6 @@ class _FileState:
             return
         captures = tree_sitter.QueryCursor(errors_query(self.language)).captures(root)
         self.result.errors = sum(len(nodes) for nodes in captures.values()) or 1
-
-
-def _defining_function(call: tree_sitter.Node, wrapper: WrapperDef, path: str) -> tree_sitter.Node | None:
-    """The wrapper's own function when `call` is inside it (recursion is not a call site)."""
-    if wrapper.path != path:
-        return None
-    parent = call.parent
-    while parent is not None:
-        if parent.type in FUNCTION_TYPES:
-            scope = _scope(parent, path)
-            if scope.name == wrapper.name:
-                return parent
-        parent = parent.parent
-    return None
 
 
 def _style(framework: str) -> str:
@@ -692,39 +568,6 @@ def _style(framework: str) -> str:
     if framework == "unknown":
         return "object-first-append"
     return "util-noappend"
-
-
-_LOGGING_NAME_RE = re.compile(r"log|debug|info|warn|error|trace|fatal|critical|notice|verbose|audit", re.I)
-
-
-def _message_param(message: Message, function_name: str) -> str | None:
-    """The parameter carrying a wrapper's message, or None when the function is not a wrapper (same rules as
-    Python: a message-named parameter, forwarded arguments, or a whole-message parameter of a function named
-    like a logging function; errors logged as the message are values, not messages)."""
-    params = [p for p in message.params if not _ERROR_NAMES.match(p)]
-    if not params:
-        return None
-    for name in params:
-        if name.lower() in _MESSAGE_PARAM_NAMES:
-            return name
-    whole = len(message.parts) == 1 and isinstance(message.parts[0], Hole)
-    if message.forwards or (whole and _LOGGING_NAME_RE.search(function_name)):
-        return params[-1]
-    return None
-
-
-def _splice(wrapper: WrapperDef, parts: list[Part]) -> list[Part]:
-    if wrapper.template is None:
-        return list(parts)
-    out: list[Part] = []
-    spliced = False
-    for part in wrapper.template.parts:
-        if not spliced and isinstance(part, Hole) and part.name == wrapper.message_hole:
-            out.extend(parts)
-            spliced = True
-        else:
-            out.append(part)
-    return out if spliced else list(parts)
 
 
 class JsExtractor:
