@@ -21,7 +21,8 @@ async def lens_key(client, document: str, line: int) -> str:
     lenses = await client.text_document_code_lens_async(
         types.CodeLensParams(text_document=types.TextDocumentIdentifier(uri=document))
     )
-    return next(lens.data["key"] for lens in lenses if lens.range.start.line == line)
+    lens = next(lens for lens in lenses if lens.range.start.line == line)
+    return lens.command.arguments[0] if lens.command else lens.data["key"]
 
 
 async def test_open_dashboard_shows_the_statement_page(client, workspace):

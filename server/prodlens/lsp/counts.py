@@ -172,12 +172,14 @@ class CountCache:
         self.retention_totals: dict[str, int] = {}
         self.problem: str | None = None
         self.fetched_at: datetime | None = None
+        self.version = 0  # bumped whenever anything a lens shows may have changed (lens cache key)
 
     def clear(self, window: str | None = None, retention: str | None = None) -> None:
         self.window = window or self.window
         self.retention = retention or self.retention
         self.counts.clear()
         self.retention_totals.clear()
+        self.version += 1
 
     def state(self, key: str, *, show_problem: bool = True) -> LensState:
         return LensState(
@@ -193,6 +195,12 @@ class CountCache:
 
     def apply(self, result: FetchResult) -> bool:
         """Fold a fetch in; True when anything the editor shows changed."""
+        changed = self._apply(result)
+        if changed:
+            self.version += 1
+        return changed
+
+    def _apply(self, result: FetchResult) -> bool:
         before_problem = self.problem
         if result.error is not None:
             self.problem = result.error

@@ -44,7 +44,7 @@ Key = tuple[Path, str]
 
 class ProdlensServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__("prodlens", __version__)
+        super().__init__("prodlens", __version__, converter_factory=convert.converter_factory)
         self.workspaces: dict[Path, ProdlensWorkspace] = {}
         self.init_options: Any = None
         self.pending: dict[Key, tuple[asyncio.Future, frozenset[str]]] = {}
@@ -52,6 +52,8 @@ class ProdlensServer(LanguageServer):
         self.published: dict[str, list[types.Diagnostic]] = {}
         self.watch_task: asyncio.Task | None = None
         self.index_tasks: dict[Path, asyncio.Task] = {}
+        self.matcher_tasks: dict[Path, asyncio.Future] = {}
+        self.lens_cache: dict[str, tuple[tuple, list[types.CodeLens]]] = {}
         self._refresh_scheduled = False
         self._background: set[asyncio.Task] = set()
         self._last_retry: dict[Path, float] = {}
@@ -222,6 +224,7 @@ class ProdlensServer(LanguageServer):
             return
         ws, rel = located
         ws.close_file(rel)
+        self.lens_cache.pop(uri, None)
         if self.published.pop(uri, None):
             self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
@@ -332,6 +335,10 @@ class ProdlensServer(LanguageServer):
         if found is None:
             return []
         ws, rel, statements = found
+        stamp = (ws.index_version, ws.counts.version, ws.counts.problem, len(statements))
+        cached = self.lens_cache.get(uri)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]  # nothing changed since the last answer: the editor asks again on every scroll
         self.ensure_counts(ws, rel)
         lenses = []
         for n, statement in enumerate(statements):
@@ -340,6 +347,8 @@ class ProdlensServer(LanguageServer):
             if state.counts is not None or state.problem is not None:
                 title = lens_title(state, mention_problem=(n == 0))
             lenses.append(convert.lens(statement, uri, title))
+        if all(lens.command is not None for lens in lenses):
+            self.lens_cache[uri] = (stamp, lenses)
         return lenses
 
     async def resolve_lens(self, lens: types.CodeLens) -> types.CodeLens:
@@ -459,13 +468,21 @@ class ProdlensServer(LanguageServer):
             await asyncio.shield(task)
 
     async def matcher_for(self, ws: ProdlensWorkspace):
+        """The workspace's Matcher, compiled on a worker thread (one compilation at a time per workspace)."""
         await self.indexed(ws)
         matcher = ws.cached_matcher()
-        if matcher is None:
-            version = ws.index_version
-            statements = list(ws.all_statements())
-            matcher = await asyncio.get_running_loop().run_in_executor(None, ws.build_matcher, statements)
-            ws.keep_matcher(matcher, version)
+        if matcher is not None:
+            return matcher
+        task = self.matcher_tasks.get(ws.root)
+        if task is None or task.done():
+            task = self.matcher_tasks[ws.root] = asyncio.ensure_future(self._compile_matcher(ws))
+        return await asyncio.shield(task)
+
+    async def _compile_matcher(self, ws: ProdlensWorkspace):
+        version = ws.index_version
+        statements = list(ws.all_statements())
+        matcher = await asyncio.get_running_loop().run_in_executor(None, ws.build_matcher, statements)
+        ws.keep_matcher(matcher, version)
         return matcher
 
     async def find_statement(self, text: str) -> dict[str, Any]:
@@ -568,10 +585,16 @@ class ProdlensServer(LanguageServer):
         ]
 
     async def _keys_for_line(self, ws: ProdlensWorkspace, text: str) -> list[str]:
+        """Statements that could have written `text` — only when the matcher is ready: compiling thousands of
+        templates takes seconds, and a symbol search must answer now (it starts the compilation for next time)."""
+        matcher = ws.cached_matcher()
+        if matcher is None:
+            matcher = await _bounded(self.spawn(self.matcher_for(ws)), SYMBOL_WAIT)
+            if matcher is None:
+                return []
         try:
             from ..matching.records import parse_line
 
-            matcher = await self.matcher_for(ws)
             match = matcher.match(parse_line(text))
         except Exception:
             log.debug("matching a symbol query failed", exc_info=True)
