@@ -109,3 +109,30 @@ def test_bad_configuration_is_a_usage_error(tree: Path) -> None:
 
 def test_unknown_option_is_a_usage_error(tree: Path) -> None:
     assert prodlens("index", str(tree), "--frobnicate").returncode == 2
+
+
+def test_progress_bar_only_on_a_terminal(tree: Path) -> None:
+    """stderr attached to a pseudo-terminal gets the bar (and it is cleared); stdout stays the plain table."""
+    import os
+    import pty
+
+    main_fd, child_fd = pty.openpty()
+    try:
+        result = subprocess.run([sys.executable, "-m", "prodlens", "index", str(tree), "--no-cache"],
+                                stdout=subprocess.PIPE, stderr=child_fd, text=True, timeout=120)
+        os.close(child_fd)
+        chunks = []
+        while True:
+            try:
+                data = os.read(main_fd, 65536)
+            except OSError:  # the terminal side is closed: everything was read
+                break
+            if not data:
+                break
+            chunks.append(data)
+    finally:
+        os.close(main_fd)
+    terminal = b"".join(chunks).decode("utf-8", "replace")
+    assert result.returncode == 0
+    assert "indexing [" in terminal and "4/4 files" in terminal  # __init__.py, mod.py, Pay.java, blob.py
+    assert "indexing" not in result.stdout and "Pay.java:5" in result.stdout
