@@ -1,0 +1,109 @@
+"""LokiStore against a fake Loki (tests/stores/fake_loki.py, built from Loki's documented HTTP API: no Loki
+server can be installed here). Expected counts come from searching the generated lines with Python's `re`,
+which is what `|~` means."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from prodlens.model import normalize_level
+from prodlens.render import python_regex
+from prodlens.stores.base import StoreError
+from prodlens.stores.loki import LokiStore, logql_string
+from prodlens.stores.registry import open_store
+
+from .conftest import store_config
+from .fake_loki import FakeLoki, Parser, Stream
+from .logdata import HOSTILE, HOSTILE_STMT, PAYING, STATEMENTS, WINDOW
+
+
+def _line(r) -> str:
+    return f"{r.ts.isoformat()} {r.level} {r.logger} - {r.body}"
+
+
+@pytest.fixture
+def loki(dataset):
+    streams: dict[tuple, Stream] = {}
+    for r in dataset.records:
+        labels = {"service_name": r.service, "level": normalize_level(r.level) or ""}
+        stream = streams.setdefault(tuple(sorted(labels.items())), Stream(labels))
+        stream.entries.append((int(r.ts.timestamp() * 1e9), _line(r)))
+    with FakeLoki(list(streams.values()), token="loki-TOKEN-42") as fake:
+        yield fake
+
+
+def _expected(dataset, statement, start, end):
+    pattern = re.compile(python_regex(statement.template, anchored=False), re.DOTALL)
+    return sum(1 for r in dataset.records if start <= r.ts < end and pattern.search(_line(r)))
+
+
+@pytest.fixture
+def store(loki, workspace, monkeypatch):
+    monkeypatch.setenv("PRODLENS_TEST_LOKI_TOKEN", "loki-TOKEN-42")
+    s = open_store(store_config(f"loki+{loki.url}", token_env="PRODLENS_TEST_LOKI_TOKEN", batch=3,
+                                concurrency=2), workspace)
+    yield s
+    s.close()
+
+
+def test_counts_are_batched_concurrent_and_right(store, loki, dataset):
+    counts = store.counts(STATEMENTS, WINDOW)
+    for statement in STATEMENTS:
+        got = counts[statement.key]
+        if statement.template.is_dynamic:
+            assert got.total == 0  # nothing in a line identifies a fully dynamic message
+            continue
+        assert got.total == _expected(dataset, statement, WINDOW.start, WINDOW.end), statement.template.text
+        assert got.previous == _expected(dataset, statement, WINDOW.previous_start, WINDOW.start)
+        assert sum(b.count for b in got.buckets) == got.total and len(got.buckets) == 24
+    assert counts[PAYING.key].total > 0 and counts[HOSTILE_STMT.key].total > 0
+    count_requests = [r for r in loki.requests if "step" in r]
+    assert len(count_requests) == 3  # 7 countable statements in batches of 3
+    assert all(" or " in r["query"] for r in count_requests[:2])
+
+
+def test_samples_are_the_newest_lines(store, dataset):
+    samples = store.samples(PAYING, WINDOW, limit=3)
+    truth = sorted((r for r in dataset.records if r.truth == PAYING.key and WINDOW.start <= r.ts < WINDOW.end),
+                   key=lambda r: r.ts, reverse=True)[:3]
+    assert [s.message for s in samples] == [_line(r) for r in truth]
+    assert samples[0].attributes["service_name"] in ("api", "worker")
+
+
+def test_hostile_text_survives_logql_quoting():
+    for text in (HOSTILE, 'a"b\\c`d\ne\tf{g}', "\x01"):
+        parsed = Parser("{a=" + logql_string(text) + "}").log_expr()
+        assert parsed[1] == [("a", "=", text)]
+
+
+def test_429_is_retried_with_backoff(loki, dataset, monkeypatch):
+    monkeypatch.setenv("PRODLENS_TEST_LOKI_TOKEN", "loki-TOKEN-42")
+    store = LokiStore(store_config(f"loki+{loki.url}", token_env="PRODLENS_TEST_LOKI_TOKEN", retries=2,
+                                   backoff=0.01))
+    loki.fail_next = 2
+    counts = store.counts([PAYING], WINDOW)
+    assert loki.fail_next == 0
+    assert counts[PAYING.key].total == _expected(dataset, PAYING, WINDOW.start, WINDOW.end)
+
+
+def test_wrong_token_is_an_auth_error(loki, workspace, monkeypatch):
+    monkeypatch.setenv("PRODLENS_TEST_LOKI_TOKEN", "not-the-token-99")
+    s = LokiStore(store_config(f"loki+{loki.url}", token_env="PRODLENS_TEST_LOKI_TOKEN"))
+    with pytest.raises(StoreError) as info:
+        s.counts([PAYING], WINDOW)
+    assert info.value.kind == "auth" and "not-the-token-99" not in str(info.value)
+
+
+def test_parse_error_body_is_reported(loki, workspace, monkeypatch):
+    monkeypatch.setenv("PRODLENS_TEST_LOKI_TOKEN", "loki-TOKEN-42")
+    s = LokiStore(store_config(f"loki+{loki.url}", token_env="PRODLENS_TEST_LOKI_TOKEN",
+                               selector='{service_name="api",}'))
+    with pytest.raises(StoreError, match="parse error"):
+        s.counts([PAYING], WINDOW)
+
+
+def test_selector_must_look_like_one(workspace):
+    with pytest.raises(StoreError, match="store.selector"):
+        LokiStore(store_config("loki+http://127.0.0.1:1", selector="service_name=api"))
