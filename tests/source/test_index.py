@@ -175,3 +175,19 @@ def test_prefilter_loses_nothing(tree: Path) -> None:
     unfiltered = StatementIndex.build(tree, IndexConfig(), use_cache=False, prefilter=False)
     assert filtered.statements == unfiltered.statements
     assert filtered.report.prefiltered == 2  # app/__init__.py and app/quiet.py were never parsed
+
+
+def test_every_language_family_in_one_tree(tmp_path: Path) -> None:
+    write(tmp_path, "cmd/main.go", 'package main\nimport "log"\nfunc main() { log.Printf("started on %d", 8080) }\n')
+    write(tmp_path, "web/app.ts", "export function f(port: number) { console.warn(`listening on ${port}`); }\n")
+    write(tmp_path, "web/View.tsx", "export const V = () => { console.error('render failed %s', 1); return <div/>; }\n")
+    write(tmp_path, "web/legacy.js", "console.info('ready');\n")
+    write(tmp_path, "web/types.d.ts", "declare function f(): void;\n")
+    write(tmp_path, "Pay.java", JAVA)
+    write(tmp_path, "mod.py", PYTHON)
+    index = StatementIndex.build(tmp_path, IndexConfig(), use_cache=False)
+    assert set(index.report.languages) == {"go", "typescript", "tsx", "javascript", "java", "python"}
+    assert [s.template.text for s in index.for_path("cmd/main.go")] == ["started on {}"]
+    assert [(s.template.text, s.level) for s in index.for_path("web/app.ts")] == [("listening on {}", "warn")]
+    assert [s.language for s in index.for_path("web/View.tsx")] == ["tsx"]
+    assert index.for_path("web/types.d.ts") == []
