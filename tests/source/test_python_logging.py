@@ -230,3 +230,15 @@ def test_constants_in_fstrings_and_formatting():
     assert lines[6].template.text == "[cache] miss {}"
     assert lines[7].template.text == "hit ratio {}%"
     assert lines[8].template.text == "{} done"
+
+
+def test_module_functions_imported_by_name():
+    lines = by_line(extract('''
+        from logging import warning, log as emit, WARNING
+        warning("disk %s low", d)
+        emit(WARNING, "via alias")
+        other.warning("not the logging function")
+    '''))
+    assert (lines[3].template.text, lines[3].level, lines[3].logger) == ("disk {} low", "warn", "root")
+    assert (lines[4].template.text, lines[4].level) == ("via alias", "warn")
+    assert 5 not in lines

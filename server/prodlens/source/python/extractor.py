@@ -304,6 +304,22 @@ class _FileState:
             )
         )
 
+    def module_function_calls(self) -> None:
+        """`from logging import warning` then `warning("x")`: bare calls of logging's module functions, found
+        by the names the file imported (a query over every call would cost more than the few such files)."""
+        root_logger = LoggerInfo("logging", "root")
+        for alias, function in self.bindings.module_functions.items():
+            pattern = re.compile(rb"(?<![\w.])" + re.escape(alias.encode()) + rb"\s*\(")
+            for match in pattern.finditer(self.source):
+                ident = self.tree.root_node.named_descendant_for_byte_range(match.start(), match.start() + len(alias))
+                call = ident.parent if ident is not None else None
+                if (ident is None or ident.type != "identifier" or call is None or call.type != "call"
+                        or call.child_by_field_name("function") != ident):
+                    continue
+                args = call.child_by_field_name("arguments")
+                if args is not None and args.type == "argument_list":
+                    self.logging_call(call, function, args, root_logger)
+
     # -- wrapper call sites ----------------------------------------------------------------------------------
 
     def wrapper_call_sites(self) -> None:
@@ -548,6 +564,7 @@ class PythonExtractor:
             state = _FileState(tree, source, path, context)
             state.run_queries()
         state.logging_calls()
+        state.module_function_calls()
         state.wrapper_call_sites()
         state.result.statements.sort(key=lambda s: (s.range.start_line, s.range.start_column))
         state.count_errors()

@@ -61,6 +61,7 @@ def bound_to_literal(source: bytes, name: str) -> bool:
 
 
 _MAX_DEPTH = 40
+_MODULE_FUNCTIONS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"})
 
 
 @dataclass(slots=True)
@@ -78,6 +79,7 @@ class Bindings:
     literal_names: dict[str, bool] = field(default_factory=dict)  # name -> bound to a literal (memo)
     depth: int = 0  # recursion guard of receiver_logger
     import_nodes: list[tree_sitter.Node] = field(default_factory=list)
+    module_functions: dict[str, str] = field(default_factory=dict)  # local name -> logging's function name
     _imported: dict[str, str] | None = None
 
     @property
@@ -134,6 +136,8 @@ class Bindings:
                 self.factories[alias] = "logging"
             elif name == "root":
                 self.names[alias] = LoggerInfo("logging", "root")
+            elif name in _MODULE_FUNCTIONS:
+                self.module_functions[alias] = name  # `from logging import warning` then `warning("x")`
         elif module.startswith("structlog"):
             self.imports_structlog = True
             if name in ("get_logger", "getLogger", "wrap_logger", "get_context"):
