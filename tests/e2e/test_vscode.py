@@ -17,6 +17,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
@@ -293,6 +294,38 @@ def _find_case(root: Path, preferred_file: str) -> dict[str, Any]:
 # ------------------------------------------------------------------------------------------- the e2e run
 
 
+def _run_harness(spec_file: Path, artifacts: Path, env: dict[str, str], timeout: float) -> subprocess.CompletedProcess:
+    """Run run.mjs; if it overruns, stop it (it cleans up on SIGTERM) and kill what it started regardless."""
+    node = shutil.which("node")
+    assert node, f"node is missing: {INSTALL_HINT}"
+    artifacts.mkdir(parents=True, exist_ok=True)
+    process = subprocess.Popen([node, str(HARNESS / "run.mjs"), str(spec_file)], cwd=HARNESS, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.terminate()
+        try:
+            stdout, stderr = process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            stdout, stderr = process.communicate()
+        stderr += f"\n[test_vscode] the harness overran {timeout:.0f}s and was stopped"
+    finally:
+        _kill_recorded_groups(artifacts / "process-groups")
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+
+
+def _kill_recorded_groups(record: Path) -> None:
+    if not record.exists():
+        return
+    for line in record.read_text().split():
+        try:
+            os.killpg(int(line), signal.SIGKILL)
+        except (ProcessLookupError, PermissionError, ValueError):
+            pass  # already gone: the harness cleaned up itself
+
+
 @pytest.mark.timeout(900)
 def test_vscode_end_to_end(tmp_path: Path) -> None:
     """Real VS Code (code-server) with the built .vsix: lenses, hover, Find Log Statement, status bar."""
@@ -332,10 +365,7 @@ def test_vscode_end_to_end(tmp_path: Path) -> None:
     spec_file.write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
 
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
-    done = subprocess.run(
-        ["node", str(HARNESS / "run.mjs"), str(spec_file)],
-        cwd=HARNESS, capture_output=True, text=True, timeout=840, env=env,
-    )
+    done = _run_harness(spec_file, artifacts, env, timeout=840)
     result_line = next((l for l in done.stdout.splitlines() if l.startswith("RESULT ")), None)
     assert result_line, f"the harness printed no result (exit {done.returncode}):\n{done.stdout[-4000:]}\n{done.stderr[-8000:]}"
     seen = json.loads(result_line[len("RESULT "):])
@@ -399,10 +429,7 @@ def test_vscode_without_server(tmp_path: Path) -> None:
     }
     spec_file = tmp_path / "spec.json"
     spec_file.write_text(json.dumps(spec), encoding="utf-8")
-    node = shutil.which("node")
-    assert node, "node is missing"
-    done = subprocess.run([node, str(HARNESS / "run.mjs"), str(spec_file)], cwd=HARNESS, capture_output=True,
-                          text=True, timeout=540)
+    done = _run_harness(spec_file, artifacts, dict(os.environ), timeout=540)
     result_line = next((l for l in done.stdout.splitlines() if l.startswith("RESULT ")), None)
     assert result_line, f"the harness printed no result (exit {done.returncode}):\n{done.stderr[-8000:]}"
     seen = json.loads(result_line[len("RESULT "):])

@@ -26,7 +26,7 @@
 
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
@@ -74,6 +74,8 @@ async function freePort() {
 function startGroup(args, env, logFile) {
   const child = spawn(process.execPath, [CODE_SERVER, ...args], { env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   children.push(child);
+  // For whoever runs this script: process groups to kill should this script itself be killed.
+  appendFileSync(join(artifacts, "process-groups"), `${child.pid}\n`);
   const chunks = [];
   const keep = (data) => {
     chunks.push(data);
