@@ -248,3 +248,17 @@ def test_jboss_logging_printf_and_message_format_methods():
                                                                  "Deployed {} in {} ms")
     v = only('log.warnv("Retry {0} of {1}", n, 3);', header=header, fields=fields)
     assert (v.level, v.template.text) == ("warn", "Retry {} of {}")
+
+
+def test_throwable_parameters_are_recognised_by_their_declared_type():
+    source = b"""package p;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+class B {
+    static final Logger LOG = LoggerFactory.getLogger(B.class);
+    void failed(Throwable reason) { LOG.trace("failed, listener: {}", this.listener, reason); }
+    void named(String e) { LOG.info("value {}", e); }
+}
+"""
+    result = EXTRACTOR.extract(new_parser("java").parse(source), source, "B.java", ExtractContext()).statements
+    assert [s.throwable for s in result] == [True, False]  # `e` declared a String: not a Throwable

@@ -263,14 +263,23 @@ def is_throwable(node: tree_sitter.Node, call: tree_sitter.Node) -> bool:
     if kind != "identifier":
         return False
     name = text_of(node)
-    # a catch clause parameter in scope is certainly a Throwable
+    # a catch clause parameter in scope is certainly a Throwable; so is a parameter declared as one
     current = call.parent
-    while current is not None and current.type not in ("method_declaration", "constructor_declaration", "class_body"):
+    while current is not None and current.type != "class_body":
         if current.type == "catch_clause":
             for child in current.named_children:
                 if child.type == "catch_formal_parameter":
                     param = child.child_by_field_name("name")
                     if param is not None and text_of(param) == name:
                         return True
+        if current.type in ("method_declaration", "constructor_declaration", "lambda_expression"):
+            params = current.child_by_field_name("parameters")
+            for param in params.named_children if params is not None else []:
+                param_name = param.child_by_field_name("name")
+                param_type = param.child_by_field_name("type")
+                if param_name is not None and text_of(param_name) == name:
+                    return param_type is not None and bool(_THROWABLE_TYPE.search(text_of(param_type)))
+            if current.type != "lambda_expression":
+                break
         current = current.parent
     return bool(_THROWABLE_NAMES.match(name))
