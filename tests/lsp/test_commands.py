@@ -57,7 +57,7 @@ async def test_find_statement_from_a_json_line(client, workspace):
 
 async def test_find_statement_from_a_plain_line_without_show_document(nvim_client, workspace):
     found = await run(nvim_client, "prodlens.findStatement",
-                      "2026-01-01 10:00:00,123 WARN [main] c.a.s.PaymentService - Payment retry 3 for order o-9")
+                      "2026-01-01 10:00:00,123 WARN [main] com.acme.shop.PaymentService - Payment retry 3 for order o-9")
     assert [loc["range"]["start"]["line"] for loc in found["locations"]] == [RETRY]
     assert nvim_client.shown_documents == []
 
