@@ -148,7 +148,11 @@ class _FileState:
             return self.constants[name]
         value = None
         if name.encode() in self.source:
-            found = list(re.finditer(rb"\bconst\s+" + re.escape(name.encode()) + rb"\s*(?::[^=\n]*)?=(?!=)", self.source))
+            # starts with the literal `const` so the regex engine can skip ahead; the word boundary is checked after
+            found = [m for m in re.finditer(rb"const\s+" + re.escape(name.encode()) + rb"\s*(?::[^=\n]*)?=(?!=)",
+                                            self.source)
+                     if m.start() == 0 or not (self.source[m.start() - 1:m.start()].isalnum()
+                                               or self.source[m.start() - 1:m.start()] in (b"_", b"$"))]
             if len(found) == 1:
                 start = found[0].start() + found[0].group(0).index(name.encode())
                 node = self.tree.root_node.named_descendant_for_byte_range(start, start + len(name))

@@ -151,8 +151,9 @@ class _FileState:
             return self.constants[name]
         value = None
         if name.isupper() or name.lstrip("_").isupper():
-            found = list(re.finditer(rb"(?m)^" + re.escape(name.encode()) + rb"[ \t]*(?::[^=\n]*)?=(?!=)[ \t]*",
-                                     self.source))
+            # starts with the literal name so the regex engine can skip ahead; "at a line start" is checked after
+            found = [m for m in re.finditer(re.escape(name.encode()) + rb"[ \t]*(?::[^=\n]*)?=(?!=)", self.source)
+                     if m.start() == 0 or self.source[m.start() - 1:m.start()] == b"\n"]
             if len(found) == 1:
                 node = self.tree.root_node.named_descendant_for_byte_range(found[0].start(), found[0].start() + len(name))
                 assignment = node.parent if node is not None else None
