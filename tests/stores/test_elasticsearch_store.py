@@ -4,8 +4,6 @@ Elasticsearch's documented error shapes served by a small local HTTP peer."""
 from __future__ import annotations
 
 import json
-from urllib.parse import urlsplit, parse_qs
-
 import httpx
 import pytest
 
@@ -14,6 +12,7 @@ from prodlens.stores.elasticsearch import ElasticsearchStore
 from prodlens.stores.registry import open_store
 
 from .conftest import store_config
+from .servers import CannedServer
 from .logdata import CONNECTED_INFO, DYNAMIC, PAYING, RETRY, STATEMENTS, WINDOW
 
 MAPPING = {"mappings": {"properties": {
@@ -87,12 +86,6 @@ def test_missing_index_counts_zero_and_bad_field_is_a_schema_error(es_url, works
     assert store.counts([PAYING], WINDOW)[PAYING.key].total == 0
 
 
-def _error_server(status: int, body: dict):
-    def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(status, json=body)
-    return httpx.MockTransport(handler)
-
-
 @pytest.mark.parametrize("status,body,kind,text", [
     (404, {"error": {"root_cause": [{"type": "index_not_found_exception", "reason": "no such index [logs-x]"}],
                      "type": "index_not_found_exception", "reason": "no such index [logs-x]"}, "status": 404},
@@ -105,9 +98,11 @@ def _error_server(status: int, body: dict):
 ])
 def test_documented_elasticsearch_errors(status, body, kind, text, monkeypatch):
     monkeypatch.setenv("PRODLENS_TEST_ES_TOKEN", "tok-SECRET-123")
-    config = store_config("elasticsearch+https://es.example:9200", token_env="PRODLENS_TEST_ES_TOKEN")
-    store = ElasticsearchStore(config, transport=_error_server(status, body))
-    with pytest.raises(StoreError) as info:
-        store.counts([PAYING], WINDOW)
+    with CannedServer(status, body) as server:
+        store = ElasticsearchStore(store_config(f"elasticsearch+{server.url}", token_env="PRODLENS_TEST_ES_TOKEN"))
+        with pytest.raises(StoreError) as info:
+            store.counts([PAYING], WINDOW)
+        store.close()
     assert info.value.kind == kind and text in str(info.value)
-    assert "tok-SECRET-123" not in str(info.value) and "es.example:9200" in str(info.value)
+    assert "tok-SECRET-123" not in str(info.value) and server.url.split("//")[1] in str(info.value)
+    assert server.headers_seen[0]["Authorization"] == "Bearer tok-SECRET-123"
