@@ -4,6 +4,8 @@ symlink loops. Real directory trees in tmp_path; counts by reason are part of th
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -140,3 +142,27 @@ def test_fast_language_lookup_agrees_with_registry() -> None:
 def test_missing_root_gives_empty_result(tmp_path: Path) -> None:
     result = walk_tree(tmp_path / "nope")
     assert result.files == []
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_gitignore_semantics_agree_with_git(tmp_path: Path) -> None:
+    """git itself is the oracle: the files the walk keeps are the files git does not ignore."""
+    write(tmp_path, ".gitignore", "\n".join([
+        "*.gen.py", "!keep.gen.py", "[Bb]uild/", "**/out/*.py", "/rooted.py", "docs/*.py", "tmp?.py",
+        "logs/", "!logs/", "deep/**/skip.py", "\\#hash.py", "",
+    ]))
+    write(tmp_path, "nested/.gitignore", "*.py\n!wanted.py\n")
+    files = [
+        "a.py", "x.gen.py", "keep.gen.py", "Build/b.py", "build/c.py", "src/build/d.py", "out/e.py", "src/out/f.py",
+        "src/out/sub/g.py", "rooted.py", "src/rooted.py", "docs/h.py", "docs/sub/i.py", "tmp1.py", "tmp12.py",
+        "logs/j.py", "deep/k/l/skip.py", "deep/skip.py", "#hash.py", "nested/n.py", "nested/wanted.py",
+        "nested/deeper/wanted.py", "nested/deeper/other.py",
+    ]
+    for rel in files:
+        write(tmp_path, rel, PY_LOG)
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    listed = subprocess.run(["git", "ls-files", "--others", "--exclude-standard"], cwd=tmp_path, check=True,
+                            capture_output=True, text=True).stdout.split()
+    expected = sorted(p for p in listed if p.endswith(".py"))
+    assert "a.py" in expected and "x.gen.py" not in expected and "nested/wanted.py" in expected
+    assert paths(tmp_path) == expected

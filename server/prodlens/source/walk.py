@@ -76,12 +76,31 @@ class _IgnoreLevel:
     paths that do match, with git's last-match-wins and negation rules).
     """
 
-    __slots__ = ("prefix", "spec", "any_match")
+    __slots__ = ("prefix", "spec", "any_match", "literals")
 
-    def __init__(self, prefix: str, spec: pathspec.PathSpec) -> None:
+    def __init__(self, prefix: str, spec: pathspec.PathSpec, lines: list[str]) -> None:
         self.prefix = prefix  # "" for the root, else "a/b/"
         self.spec = spec
         self.any_match = _combined_regex(spec)
+        self.literals = _required_literals(lines)
+
+
+def _required_literals(lines: list[str]) -> tuple[str, ...] | None:
+    """One piece of plain text per pattern that any path it matches must contain (`target` for `**/target/`),
+    or None when some pattern has none (`*`). Substring tests on these are cheaper still than the combined regex,
+    whose `(?:.+/)?` prefixes backtrack over every slash of a path."""
+    literals: list[str] = []
+    for line in lines:
+        text = line.strip()
+        if not text or text.startswith("#"):
+            continue
+        text = text.removeprefix("!").replace("\\", "")
+        text = re.sub(r"\[[^\]]*\]", "*", text)  # a bracket expression is not literal text
+        pieces = [piece for piece in re.split(r"[*?/]+", text) if piece]
+        if not pieces:
+            return None
+        literals.append(max(pieces, key=len))
+    return tuple(sorted(set(literals)))
 
 
 def _combined_regex(spec: pathspec.PathSpec) -> re.Pattern[str] | None:
@@ -100,7 +119,7 @@ def _combined_regex(spec: pathspec.PathSpec) -> re.Pattern[str] | None:
         return None
 
 
-def _read_ignore_file(path: str) -> pathspec.PathSpec | None:
+def _read_ignore_file(prefix: str, path: str) -> _IgnoreLevel | None:
     try:
         with open(path, "rb") as handle:
             text = handle.read(1_000_000).decode("utf-8", errors="replace")
@@ -110,7 +129,7 @@ def _read_ignore_file(path: str) -> pathspec.PathSpec | None:
     if not any(line.strip() and not line.lstrip().startswith("#") for line in lines):
         return None
     try:
-        return pathspec.GitIgnoreSpec.from_lines(lines)
+        return _IgnoreLevel(prefix, pathspec.GitIgnoreSpec.from_lines(lines), lines)
     except Exception:  # a malformed pattern must not stop indexing; git itself ignores such lines
         good = []
         for line in lines:
@@ -119,7 +138,7 @@ def _read_ignore_file(path: str) -> pathspec.PathSpec | None:
             except Exception:
                 continue
             good.append(line)
-        return pathspec.GitIgnoreSpec.from_lines(good) if good else None
+        return _IgnoreLevel(prefix, pathspec.GitIgnoreSpec.from_lines(good), good) if good else None
 
 
 def _is_ignored(levels: list[_IgnoreLevel], rel: str, is_dir: bool) -> bool:
@@ -128,6 +147,8 @@ def _is_ignored(levels: list[_IgnoreLevel], rel: str, is_dir: bool) -> bool:
         if not rel.startswith(level.prefix):
             continue
         local = rel[len(level.prefix):] + ("/" if is_dir else "")
+        if level.literals is not None and not any(literal in local for literal in level.literals):
+            continue
         if level.any_match is not None and not level.any_match.match(local):
             continue
         result = level.spec.check_file(local)
@@ -193,9 +214,9 @@ def walk_tree(root: str | Path, config: IndexConfig | None = None) -> WalkResult
     result = WalkResult()
     path_filter = PathFilter(config)
     levels: list[_IgnoreLevel] = []
-    info_exclude = _read_ignore_file(os.path.join(root_str, ".git", "info", "exclude"))
+    info_exclude = _read_ignore_file("", os.path.join(root_str, ".git", "info", "exclude"))
     if info_exclude is not None:
-        levels.append(_IgnoreLevel("", info_exclude))
+        levels.append(info_exclude)
     visited: set[tuple[int, int]] = set()
     try:
         st = os.stat(root_str)
@@ -217,10 +238,10 @@ def _walk_dir(
     visited: set[tuple[int, int]],
     result: WalkResult,
 ) -> Iterator[SourceFile]:
-    spec = _read_ignore_file(os.path.join(abs_dir, ".gitignore"))
-    pushed = spec is not None
+    level = _read_ignore_file(rel_dir, os.path.join(abs_dir, ".gitignore"))
+    pushed = level is not None
     if pushed:
-        levels.append(_IgnoreLevel(rel_dir, spec))  # type: ignore[arg-type]
+        levels.append(level)  # type: ignore[arg-type]
     try:
         try:
             with os.scandir(abs_dir) as scan:
