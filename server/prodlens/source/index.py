@@ -29,8 +29,11 @@ How a build works (and why):
 
 `update_file` re-parses incrementally: the tree of each recently updated file is kept, the edit is computed
 from the old and new text (common prefix and suffix), applied with `Tree.edit`, and the new tree is parsed
-with the old one as a base. It touches only that file: when the file's exported wrappers change, other files
-keep their statements until `resolve_wrappers()` or the next build.
+with the old one as a base. When the edit lies inside one function or method, only that member is extracted
+again, from a skeleton of the file whose other members are blanked (`skeleton`); otherwise the whole file is.
+It touches only that file: when the file's exported wrappers change, other files keep their statements until
+`resolve_wrappers()` or the next build. Also: `idx.paths` (indexed files), `idx.close_file(path)` (drop a
+kept tree), `idx.resolve_wrappers()`.
 
 Languages whose extractor is not installed are skipped and counted (`report.skipped["no_extractor"]`,
 `report.missing_extractors`). Nothing in a source tree makes indexing raise: unreadable files, syntax
