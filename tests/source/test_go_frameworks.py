@@ -136,3 +136,11 @@ def test_klog_and_glog_including_verbosity_guards():
         '\tklog.ErrorS(err, "sync failed", "pod", p)\n\tklog.InfoS("started", "n", n)', imports=imports)] == [
         ("info", "synced {} pods"), ("info", "verbose {}"), ("warn", "careful"), ("error", "sync failed"),
         ("info", "started")]
+
+
+def test_loggers_built_with_an_error_field_mark_their_statements():
+    s = only('logger := zap.NewExample().With(zap.Error(err))\n\tlogger.Warn("retrying")', imports='"go.uber.org/zap"')
+    assert (s.template.text, s.throwable) == ("retrying", True)
+    plain = only('logger := zap.NewExample().With(zap.String("k", "v"))\n\tlogger.Warn("fine")',
+                 imports='"go.uber.org/zap"')
+    assert plain.throwable is False

@@ -315,7 +315,8 @@ class FileFacts:
                     suffix = decode_string_literal(text_of(arg)) if arg is not None and arg.type in (
                         "interpreted_string_literal", "raw_string_literal") else None
                     name = None if suffix is None else (f"{name}.{suffix}" if name else suffix)
-                return LoggerValue(base.kind, base.framework, name, base.with_error or method == "WithError")
+                carries_error = method == "WithError" or (method == "With" and _has_error_field(node))
+                return LoggerValue(base.kind, base.framework, name, base.with_error or carries_error)
             return None
         return None
 
@@ -333,6 +334,20 @@ class FileFacts:
 _PLAIN_VALUES = frozenset({"interpreted_string_literal", "raw_string_literal", "int_literal", "float_literal",
                            "composite_literal", "true", "false", "nil", "func_literal", "rune_literal"})
 _WORD_BYTE = re.compile(rb"\w")
+
+
+def _has_error_field(call: tree_sitter.Node) -> bool:
+    """`logger.With(zap.Error(err))` / `slog.With("err", err)`: the logger's records carry the error."""
+    args = call.child_by_field_name("arguments")
+    for arg in args.named_children if args is not None else []:
+        if arg.type == "call_expression":
+            function = arg.child_by_field_name("function")
+            if function is not None and text_of(function) in ("zap.Error", "zap.NamedError"):
+                return True
+        elif arg.type in ("interpreted_string_literal", "raw_string_literal") and \
+                decode_string_literal(text_of(arg)) in ("err", "error"):
+            return True
+    return False
 
 
 def _word_offsets(source: bytes, word: bytes):
