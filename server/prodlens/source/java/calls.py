@@ -15,7 +15,7 @@ import tree_sitter
 
 from ...model import Confidence, Hole, Part, Template, normalize_level
 from . import formats
-from .facts import CONVENTION, LOGGER_TYPES, FileFacts, LoggerVar, from_factory, simple_type_name, text_of
+from .facts import CONVENTION, FACTORY_METHODS, LOGGER_TYPES, FileFacts, LoggerVar, from_factory, simple_type_name, text_of
 from .messages import MessageReader
 
 _LEVEL_METHODS = {
@@ -26,7 +26,6 @@ _LEVEL_METHODS = {
 _FLUENT_LEVELS = {"atTrace": "trace", "atDebug": "debug", "atInfo": "info", "atWarn": "warn", "atError": "error",
                   "atFatal": "fatal", "atFine": "debug", "atFiner": "trace", "atFinest": "trace",
                   "atConfig": "info", "atSevere": "error", "atWarning": "warn", "atLevel": ""}
-_FACTORY_METHODS = frozenset({"getLogger", "getLog", "getFormatterLogger", "getAnonymousLogger"})
 _THROWABLE_NAMES = re.compile(r"^(e|ex|exc|t|th|thr|throwable|exception|cause|err|error|ioe|e\d|ex\d|\w*(Exception|Error|Throwable))$")
 _THROWABLE_TYPE = re.compile(r"(Exception|Error|Throwable)$")
 # the method names calls.scm treats as logging calls (read from it, so the two cannot disagree)
@@ -118,7 +117,7 @@ def receiver_of(node: tree_sitter.Node, facts: FileFacts, call: tree_sitter.Node
     elif kind == "method_invocation":
         name_node = node.child_by_field_name("name")
         method = text_of(name_node) if name_node is not None else ""
-        if method in _FACTORY_METHODS:
+        if method in FACTORY_METHODS:
             obj = node.child_by_field_name("object")
             args = node.child_by_field_name("arguments")
             if obj is None or args is None or not args.named_children:
@@ -182,7 +181,7 @@ def apply_style(parts: list[Part], style: str | None) -> tuple[list[Part], int]:
 
 
 def finish(
-    parts: list[Part], style: str | None, extra: list[tree_sitter.Node], reader: MessageReader, call: tree_sitter.Node
+    parts: list[Part], style: str | None, extra: list[tree_sitter.Node], call: tree_sitter.Node
 ) -> tuple[list[Part], Template, Confidence, bool]:
     """Apply the placeholder style, decide about a trailing Throwable, and rate the result."""
     expression_holes = sum(1 for p in parts if isinstance(p, Hole))

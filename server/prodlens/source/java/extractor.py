@@ -86,7 +86,7 @@ class JavaExtractor:
         self, call: Call, reader: MessageReader, lines: LineColumns, *, wrapper: bool
     ) -> RawStatement | None:
         parts = reader.parts(call.message)
-        parts, template, confidence, throwable = finish(parts, call.style, call.extra, reader, call.node)
+        parts, template, confidence, throwable = finish(parts, call.style, call.extra, call.node)
         return RawStatement(
             range=lines.range(call.node),
             framework=call.framework,

@@ -167,7 +167,7 @@ def wrapper_site(
         # a configured logging method called with arguments after the message: SLF4J style, the common one
         extra = args[wrapper.message_param + 1 :]
         style = "slf4j"
-    parts, _template, confidence, throwable = finish(site_parts, style, list(extra), reader, node)
+    parts, _template, confidence, throwable = finish(site_parts, style, list(extra), node)
     if wrapper.template is not None:
         spliced: list[Part] = []
         for part in wrapper.template.parts:
