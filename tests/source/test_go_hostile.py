@@ -68,3 +68,10 @@ def test_deeply_nested_sprint_and_sprintf_calls():
             f'func logf(format string, args ...any) {{ log.Print({wrapped}) }}\n').encode()
     result = extract(data)
     assert len(result.statements) == 2
+
+
+def test_crlf_line_endings_keep_lines_and_columns():
+    data = b'package x\r\nimport "log"\r\nfunc f() {\r\n\tlog.Printf("a %d",\r\n\t\t1)\r\n}\r\n'
+    [s] = extract(data).statements
+    assert (s.range.start_line, s.range.start_column, s.range.end_line) == (3, 1, 4)
+    assert s.template.text == "a {}"

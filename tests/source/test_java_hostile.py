@@ -81,3 +81,10 @@ def test_deeply_nested_format_calls_and_fluent_chains():
     statements = extract(data).statements
     # the format nesting becomes holes past the depth limit; a fluent chain longer than 32 calls is not followed
     assert [s.range.start_line for s in statements] == [3]
+
+
+def test_crlf_line_endings_and_tabs_keep_lines_and_columns():
+    data = (HEADER + '  void f() {\r\n\tLOG.info("a\\tb {}",\r\n\t\t1);\r\n  }\r\n}\r\n').encode()
+    [s] = extract(data).statements
+    assert (s.range.start_line, s.range.start_column, s.range.end_line) == (4, 1, 5)
+    assert s.template.text == "a\tb {}"
