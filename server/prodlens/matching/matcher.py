@@ -19,14 +19,30 @@ from ..config import Config, RecordsConfig
 from ..model import Hole, HoleKind, LogRecord, LogStatement, Match, MatchMethod, Template, normalize_level
 from . import engine_hyperscan
 from .engine_python import PythonEngine
-from .location import LocationIndex, record_location
+from .location import DEFAULT_LOCATION_FIELDS, LocationIndex, record_location
 from .rank import WORDS, contradicts, logger_affinity, rank_key, score
 from .verify import clean_message, matches, prepare
 
 log = logging.getLogger(__name__)
 
 _CACHE_LIMIT = 200_000
-_CONTEXT_LINES = 40  # how far (in lines) a tie may be broken by the thread's previous statement
+_CONTEXT_LINES = 40
+_LEVELS: dict[object, str | None] = {}
+
+
+def _level(value: object) -> str | None:
+    """normalize_level, memoised: records repeat a handful of level spellings millions of times."""
+    if not value:
+        return None
+    try:
+        return _LEVELS[value]
+    except KeyError:
+        level = normalize_level(value)
+        if len(_LEVELS) < 1024:
+            _LEVELS[value] = level
+        return level
+    except TypeError:  # unhashable
+        return normalize_level(value)  # how far (in lines) a tie may be broken by the thread's previous statement
 _FITS_ALL = {(Hole(HoleKind.ANY),), (Hole(HoleKind.JSON),)}  # templates every message is an instance of
 
 
@@ -46,6 +62,8 @@ class Matcher:
         self._by_key = {s.key: s for s in self.statements}
         self._location_fields = tuple(records_config.location_fields)
         self._locations = LocationIndex(self.statements, records_config.path_prefixes)
+        self._location_keys = frozenset(
+            (*(pair[0] for pair in DEFAULT_LOCATION_FIELDS), *self._location_fields[:1]))
         if cache_dir is None and root is not None:
             cache_dir = Path(root) / ".prodlens" / "cache"
 
@@ -150,7 +168,8 @@ class Matcher:
         results: list[Match | None] = [None] * len(records)
         pending: list[int] = []
         for position, record in enumerate(records):
-            if record.attributes:
+            attributes = record.attributes
+            if attributes and not attributes.keys().isdisjoint(self._location_keys):
                 found = self._by_location(record)
                 if found is not None:
                     results[position] = found
@@ -180,7 +199,7 @@ class Matcher:
         return None  # a line with no known statement (e.g. inside a wrapper): fall back to the text
 
     def _decide(self, record: LogRecord, message: str, template_ids: list[int]) -> Match:
-        level = normalize_level(record.level) if record.level else None
+        level = _level(record.level)
         logger = record.logger or None
         has_exception = bool(record.exception)
         dynamic = self._dynamic_fitting(logger, level, message) if self._dynamic else ()
@@ -246,7 +265,7 @@ class Matcher:
             return Match.none()
         if logger is ...:
             logger = record.logger or None
-            level = normalize_level(record.level) if record.level else None
+            level = _level(record.level)
             has_exception = bool(record.exception)
         if len(candidates) == 1:
             only = candidates[0]

@@ -73,10 +73,11 @@ class _Fields:
         self.exception = (*config.exception_fields, *_EXCEPTION)
 
 
-def _lookup(data: dict[str, Any], names: tuple[str, ...]) -> tuple[str | None, Any]:
+def _lookup(data: dict[str, Any], names: tuple[str, ...], nested: bool = True) -> tuple[str | None, Any]:
+    get = data.get
     for name in names:
-        value = data.get(name)
-        if value is None and "." in name:
+        value = get(name)
+        if value is None and nested and "." in name:
             value = _nested(data, name)
         if value is not None and value != "":
             return name, value
@@ -149,10 +150,11 @@ def parse_timestamp(value: Any) -> datetime | None:
 def record_from_mapping(data: dict[str, Any], fields: _Fields) -> LogRecord:
     """A LogRecord from one JSON/logfmt object; everything not used for a LogRecord field is an attribute."""
     used: set[str] = set()
-    name, message = _lookup(data, fields.message)
+    has_nested = any(type(v) is dict for v in data.values())  # dotted names can only reach into objects
+    name, message = _lookup(data, fields.message, has_nested)
     if name:
         used.add(name)
-    name, level = _lookup(data, fields.level)
+    name, level = _lookup(data, fields.level, has_nested)
     if name:
         used.add(name)
     if isinstance(level, (int, float)) and not isinstance(level, bool):
@@ -160,13 +162,13 @@ def record_from_mapping(data: dict[str, Any], fields: _Fields) -> LogRecord:
         level = pino_level(int(level)) if "msg" in data else normalize_level(level)
     else:
         level = normalize_level(level)
-    name, logger = _lookup(data, fields.logger)
+    name, logger = _lookup(data, fields.logger, has_nested)
     if name:
         used.add(name)
-    name, stamp = _lookup(data, fields.time)
+    name, stamp = _lookup(data, fields.time, has_nested)
     if name:
         used.add(name)
-    name, exception = _lookup(data, fields.exception)
+    name, exception = _lookup(data, fields.exception, has_nested)
     if name:
         used.add(name)
         if exception is True or exception is False:
@@ -191,9 +193,12 @@ def record_from_mapping(data: dict[str, Any], fields: _Fields) -> LogRecord:
     return record
 
 
+_COMMON_NAMES = frozenset((*_THREAD, *_SERVICE, *_VERSION, *_HOST))
+
+
 def _common_attributes(record: LogRecord) -> None:
     attributes = record.attributes
-    if not attributes:
+    if not attributes or attributes.keys().isdisjoint(_COMMON_NAMES):
         return
     for names, target in ((_THREAD, "thread.name"), (_SERVICE, "service"), (_VERSION, "version"), (_HOST, "host")):
         for name in names:
