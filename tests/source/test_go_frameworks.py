@@ -144,3 +144,25 @@ def test_loggers_built_with_an_error_field_mark_their_statements():
     plain = only('logger := zap.NewExample().With(zap.String("k", "v"))\n\tlogger.Warn("fine")',
                  imports='"go.uber.org/zap"')
     assert plain.throwable is False
+
+
+def test_zerolog_events_fields_levels_and_loggers():
+    imports = '"github.com/rs/zerolog"\n"github.com/rs/zerolog/log"'
+    statements = extract(
+        'log.Info().Str("user", u).Int("n", n).Msg("logged in")\n'
+        '\tlog.Error().Err(err).Msgf("sync %d failed", n)\n'
+        '\tlog.Err(err).Send()\n'
+        '\tlog.WithLevel(zerolog.WarnLevel).Msg("custom level")\n'
+        '\tlogger := zerolog.New(os.Stderr).With().Timestamp().Str("svc", "shop").Logger()\n'
+        '\tlogger.Debug().Msg("from a built logger")\n'
+        '\tlog.Printf("print at debug %d", n)\n'
+        '\tstream.Send(payload)\n'
+        '\tlog.Info()', imports=imports)
+    assert [(s.level, s.template.text, s.throwable, s.framework) for s in statements] == [
+        ("info", "logged in", False, "zerolog"),
+        ("error", "sync {} failed", True, "zerolog"),
+        ("error", "", True, "zerolog"),
+        ("warn", "custom level", False, "zerolog"),
+        ("debug", "from a built logger", False, "zerolog"),
+        ("debug", "print at debug {}", False, "zerolog"),
+    ]

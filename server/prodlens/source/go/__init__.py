@@ -1,1 +1,1 @@
-"""Go log statement extraction (log, log/slog, zap, logrus, klog/glog)."""
+"""Go log statement extraction (log, log/slog, zap, logrus, klog/glog, zerolog)."""

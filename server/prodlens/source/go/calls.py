@@ -46,6 +46,8 @@ def understand(
 ) -> Call | None:
     """What a candidate call means, or None when it is not a logging call (its receiver is not a logger, or the
     logger's kind has no such method)."""
+    if method in _ZEROLOG_WRITERS:
+        return _zerolog_event(node, method, receiver_node, args_node, facts, context)
     value = facts.evaluate(receiver_node)
     receiver = "declared"
     if value is None:
@@ -86,6 +88,72 @@ def understand(
     return Call(node, framework, level, logger, receiver, mode, message_args, extra, level_arg, throwable)
 
 
+_ZEROLOG_WRITERS = frozenset({"Msg", "Msgf", "Send", "MsgFunc"})
+_ZEROLOG_LEVELS = {"Trace": "trace", "Debug": "debug", "Info": "info", "Warn": "warn", "Error": "error",
+                   "Fatal": "fatal", "Panic": "fatal", "Log": None, "WithLevel": None, "Err": "error"}
+
+
+def _zerolog_event(
+    node: tree_sitter.Node,
+    method: str,
+    receiver_node: tree_sitter.Node,
+    args_node: tree_sitter.Node,
+    facts: FileFacts,
+    context: ExtractContext,
+) -> Call | None:
+    """`log.Info().Str("k", v).Msg("text")`: the event's chain gives the level (the method nearest the logger),
+    its fields are not message text, `.Err(err)` after the level attaches an error."""
+    chain: list[tuple[str, tree_sitter.Node]] = []  # (method, call node), outermost first
+    current = receiver_node
+    for _ in range(64):
+        if current.type != "call_expression":
+            break
+        function = current.child_by_field_name("function")
+        if function is None or function.type != "selector_expression":
+            break
+        field = function.child_by_field_name("field")
+        operand = function.child_by_field_name("operand")
+        if field is None or operand is None:
+            break
+        chain.append((text_of(field), current))
+        current = operand
+    level_position = next((i for i in range(len(chain) - 1, -1, -1) if chain[i][0] in _ZEROLOG_LEVELS), None)
+    if level_position is None:
+        return None
+    level_method, level_call = chain[level_position]
+    function = level_call.child_by_field_name("function")
+    base = function.child_by_field_name("operand") if function is not None else None
+    if base is None:
+        return None
+    value = facts.evaluate(base)
+    receiver = "declared"
+    if value is None:
+        name = _receiver_name(base)
+        if name is None or not CONVENTION.search(name) or _declared_otherwise(base, name, facts) \
+                or facts.file_framework != "zerolog":
+            return None
+        value = LoggerValue("zerolog", "zerolog")
+        receiver = "convention"
+    if value.kind != "zerolog":
+        return None
+    level = _ZEROLOG_LEVELS[level_method]
+    level_args = level_call.child_by_field_name("arguments")
+    if level_method == "WithLevel" and level_args is not None and level_args.named_children:
+        level = level_of(level_args.named_children[0])
+    throwable = level_method == "Err" or any(name == "Err" for name, _ in chain[:level_position])
+    args = list(args_node.named_children)
+    if method == "Send":
+        mode, message_args, extra = "msg", [], []
+    elif method == "Msgf" and args:
+        mode, message_args, extra = "printf", args[:1], args[1:]
+    elif args:
+        mode, message_args, extra = "msg", args[:1], []
+    else:
+        return None
+    return Call(node, value.framework, level, value.name or context.module, receiver, mode, message_args, extra,
+                None, throwable)
+
+
 def shape(kind: str | None, method: str, args: list[tree_sitter.Node]) -> tuple[str, int, int | None, str] | None:
     """(mode, message index, level argument index, level base name) for `method` on a logger of `kind`."""
     base, suffix = _split_method(method)
@@ -124,6 +192,11 @@ def shape(kind: str | None, method: str, args: list[tree_sitter.Node]) -> tuple[
         if suffix not in ("", "f", "ln") or base == "DPanic":
             return None
         return _suffix_mode(suffix, "print"), 0, None, base
+    if kind == "zerolog":
+        # a zerolog logger writes only through events (Msg/Msgf/Send), except Print/Printf at debug level
+        if base == "Print" and suffix in ("", "f"):
+            return _suffix_mode(suffix, "print"), 0, None, "Debug"
+        return None
     if kind == "klog":
         if method in ("InfoS",):
             return "msg", 0, None, "Info"

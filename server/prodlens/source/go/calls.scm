@@ -2,6 +2,7 @@
 ; Captures (tests/source/test_go_queries.py pins them):
 ;   @call      the whole call_expression (its range is the statement's range)
 ;   @receiver  the operand of the selector: a package (`log`, `slog`, `zap`), a variable, a field or a call chain
+;              (for zerolog's Msg/Msgf/Send: the event chain, `log.Info().Str("k", v)`)
 ;   @method    the method or function name
 ;   @args      the argument_list
 ; Whether the receiver is a logger is decided in Python, for these candidates only.
@@ -16,4 +17,5 @@
    "Debugw" "Infow" "Warnw" "Errorw" "DPanicw" "Panicw" "Fatalw"
    "DebugContext" "InfoContext" "WarnContext" "ErrorContext"
    "InfoS" "ErrorS" "InfoDepth" "WarningDepth" "ErrorDepth"
-   "Log" "LogAttrs" "Logf" "Logln"))
+   "Log" "LogAttrs" "Logf" "Logln"
+   "Msg" "Msgf" "Send" "MsgFunc"))

@@ -1,9 +1,10 @@
-"""Find the log statements of a Go file: `log`, `log/slog`, zap (plain and sugared), logrus, klog/glog.
+"""Find the log statements of a Go file: `log`, `log/slog`, zap (plain and sugared), logrus, klog/glog, zerolog.
 
 `calls.scm` finds `x.Method(...)` calls with logging method names; Python checks each receiver against the file's
 imports and declarations (`facts.py`) and reads the message by what the method means: a message plus attributes
 (slog, zap, `Infow`), a `fmt` format (`Printf`, `Infof`), or `fmt.Sprint`/`Sprintln` operands (`Print`, `Info` of
-logrus and sugared zap, `Println`). Attributes and fields are never message text.
+logrus and sugared zap, `Println`); zerolog events are read from the `Msg`/`Msgf`/`Send` that writes them. Attributes
+and fields are never message text.
 """
 
 from __future__ import annotations

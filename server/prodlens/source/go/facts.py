@@ -27,23 +27,34 @@ PACKAGES: dict[str, str] = {
     "k8s.io/klog": "klog",
     "k8s.io/klog/v2": "klog",
     "github.com/golang/glog": "klog",
+    "github.com/rs/zerolog": "zerolog",
+    "github.com/rs/zerolog/log": "zerolog",
 }
+# import paths whose package functions log by themselves (`log.Printf`, `slog.Info`, zerolog's `log.Info()`)
+_PACKAGE_LOGGERS = {"log": "log", "log/slog": "slog", "golang.org/x/exp/slog": "slog",
+                    "github.com/sirupsen/logrus": "logrus", "github.com/Sirupsen/logrus": "logrus",
+                    "k8s.io/klog": "klog", "k8s.io/klog/v2": "klog", "github.com/golang/glog": "klog",
+                    "github.com/rs/zerolog/log": "zerolog"}
 # Kinds of logger values (they decide what a method's arguments mean):
 #   log (a *log.Logger or the log package), slog, zap, zap-sugar, logrus, klog
 CONVENTION = re.compile(r"^(log|logger|Log|Logger|lg|slogger|sugar|zlog|zlogger)$|[a-z](Log|Logger)$")
 
-_PACKAGE_LEVEL_KIND = {"log": "log", "slog": "slog", "logrus": "logrus", "klog": "klog"}  # zap has no Info()
 _CONSTRUCTORS: dict[str, dict[str, str]] = {
     "log": {"New": "log", "Default": "log"},
     "slog": {"New": "slog", "Default": "slog", "With": "slog", "NewLogLogger": "log"},
     "zap": {"New": "zap", "NewProduction": "zap", "NewDevelopment": "zap", "NewExample": "zap", "NewNop": "zap",
             "L": "zap", "S": "zap-sugar", "Must": "zap"},
-    "klog": {"V": "klog", "VDepth": "klog", "WithName": "klog"},  # klog.V(2).Infof(...): a verbose info logger
+    "klog": {"V": "klog", "VDepth": "klog", "WithName": "klog"},
+    "zerolog": {"New": "zerolog", "Ctx": "zerolog", "Nop": "zerolog", "With": "zerolog", "Logger": "zerolog",
+                "Output": "zerolog", "Level": "zerolog", "Hook": "zerolog", "Sample": "zerolog"},  # klog.V(2).Infof(...): a verbose info logger
     "logrus": {"New": "logrus", "StandardLogger": "logrus", "NewEntry": "logrus", "WithField": "logrus",
                "WithFields": "logrus", "WithError": "logrus", "WithContext": "logrus", "WithTime": "logrus"},
 }
 _CHAIN_SAME = frozenset({"With", "WithOptions", "WithLazy", "WithGroup", "WithField", "WithFields", "WithError",
                          "WithContext", "WithTime", "Named"})
+# zerolog methods that start an event (the record is written by the event's Msg/Msgf/Send)
+_ZEROLOG_EVENTS = frozenset({"Trace", "Debug", "Info", "Warn", "Error", "Fatal", "Panic", "Log", "Err", "WithLevel",
+                             "Print", "Printf", "Println"})
 _TYPE_KINDS = {
     ("log", "Logger"): "log",
     ("slog", "Logger"): "slog",
@@ -54,6 +65,7 @@ _TYPE_KINDS = {
     ("logrus", "FieldLogger"): "logrus",
     ("logrus", "Ext1FieldLogger"): "logrus",
     ("logrus", "StdLogger"): "logrus",
+    ("zerolog", "Logger"): "zerolog",
 }
 
 
@@ -267,10 +279,8 @@ class FileFacts:
                 declared, value = self.variable(name)
                 if declared:
                     return value
-            framework = self.package_framework(name)
-            if framework is not None and framework in _PACKAGE_LEVEL_KIND:
-                return LoggerValue(_PACKAGE_LEVEL_KIND[framework], framework)
-            return None
+            kind = _PACKAGE_LOGGERS.get(self.imports.get(name, ""))
+            return LoggerValue(kind, PACKAGES[self.imports[name]]) if kind is not None else None
         if kind == "selector_expression":
             field_node = node.child_by_field_name("field")
             if field_node is None:
@@ -307,6 +317,8 @@ class FileFacts:
                 return LoggerValue("zap-sugar", base.framework, base.name, base.with_error)
             if method == "Desugar":
                 return LoggerValue("zap", base.framework, base.name, base.with_error)
+            if base.kind == "zerolog" and method not in _ZEROLOG_EVENTS:
+                return base  # `logger.With().Str("k", v).Logger()`, `.Level(...)`, `.Output(...)`: still a logger
             if method in _CHAIN_SAME:
                 name = base.name
                 if method == "Named":
