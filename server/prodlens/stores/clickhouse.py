@@ -378,7 +378,9 @@ class QueryBuilder:
         if statement.level and self.schema.has("level"):
             conds.append(f"(lvl = '' OR lvl = {v.s(statement.level)})")
         if self.match_logger and statement.logger and self.schema.has("logger"):
-            conds.append(f"(lg = '' OR lg = {v.s(statement.logger)})")
+            name = statement.logger
+            conds.append(f"(lg = '' OR lg = {v.s(name)} OR endsWith(lg, {v.s('.' + name)}) OR "
+                         f"endsWith({v.s(name)}, concat('.', lg)))")
         return " AND ".join(conds)
 
     def _location_cond(self, statement: LogStatement, v: Values) -> str:
@@ -643,9 +645,15 @@ def fits_row(statement: LogStatement, level: str, logger: str, match_logger: boo
     say their level or logger always fit)."""
     if statement.level and level and statement.level != level:
         return False
-    if match_logger and statement.logger and logger and statement.logger != logger:
+    if match_logger and statement.logger and logger and not logger_fits(statement.logger, logger):
         return False
     return True
+
+
+def logger_fits(expected: str, actual: str) -> bool:
+    """Logger names from source are partly guessed (a Python module name depends on where the package root
+    is): `orders` fits `app.orders` and the other way round, `orders` does not fit `backorders`."""
+    return expected == actual or actual.endswith("." + expected) or expected.endswith("." + actual)
 
 
 def fold_counts(rows: list, statements: Sequence[LogStatement], result: dict[str, Counts], built: BuiltQuery, *,

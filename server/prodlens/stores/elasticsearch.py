@@ -98,7 +98,12 @@ class QueryBuilder:
         if statement.level and self.f.get("level"):
             template.append(_or_missing(self.f["level"], {"terms": {self.f["level"]: _level_terms(statement.level)}}))
         if self.match_logger and statement.logger and self.f.get("logger"):
-            template.append(_or_missing(self.f["logger"], {"term": {self.f["logger"]: statement.logger}}))
+            # `orders` fits `app.orders`: logger names from source are partly guessed
+            logger_field = self.f["logger"]
+            template.append(_or_missing(logger_field, {"bool": {"should": [
+                {"term": {logger_field: statement.logger}},
+                {"wildcard": {logger_field: {"value": "*." + _wildcard_escape(statement.logger)}}}],
+                "minimum_should_match": 1}}))
         file_field, line_field = self.f.get("file_path"), self.f.get("line")
         if not (file_field and line_field and statement.path):
             return {"bool": {"filter": template}}
