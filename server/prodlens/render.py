@@ -153,8 +153,8 @@ def sql_like(template: Template) -> str:
 MATCHER_SEPARATOR = "\x00"
 
 _MATCHER_HOLES: dict[HoleKind, str] = {
-    HoleKind.ANY: r"[^\x00]*",
-    HoleKind.JSON: r"[^\x00]*",
+    HoleKind.ANY: r".*",  # compiled with DOTALL: crosses lines
+    HoleKind.JSON: r".*",
     HoleKind.INT: r"[-+]?[0-9]+",
     HoleKind.NUMBER: r"(?:[-+]?[0-9.][-+0-9.eE]*|[-+]?(?:NaN|Inf|Infinity|inf|nan))",
     HoleKind.HEX: r"(?:0[xX])?[0-9a-fA-F]+",
@@ -181,5 +181,5 @@ def matcher_body(template: Template) -> str:
 
 
 def hyperscan_matcher_regex(template: Template) -> str:
-    """Hyperscan pattern matching one whole message (scanned on its own, `\\A`..`\\z`)."""
+    """Hyperscan pattern matching one whole message (scanned on its own, `\\A`..`\\z`; compile with DOTALL)."""
     return rf"\A(?:{matcher_body(template)})\z"

@@ -41,7 +41,7 @@ def random_message(rng: random.Random, templates: list[Template]) -> str:
 
 def oracle(template: Template) -> re.Pattern[str]:
     """The Hyperscan pattern the matcher compiles for this template, read by Python `re` (fine on tiny inputs)."""
-    return re.compile(render.matcher_body(Template(prepare(template))), re.ASCII)
+    return re.compile(render.matcher_body(Template(prepare(template))), re.ASCII | re.DOTALL)
 
 
 @pytest.mark.parametrize("seed", range(6))

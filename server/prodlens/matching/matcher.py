@@ -242,7 +242,7 @@ class Matcher:
                 continue
             if level is not None and statement.level is not None and normalize_level(statement.level) != level:
                 continue
-            scored.append((affinity, i))
+            scored.append((affinity[:2], i))  # tier and share; extra path words are too weak to exclude
         if not scored:
             return ()
         best = max(a for a, _ in scored)

@@ -6,8 +6,8 @@ Evidence, strongest first (compared in this order):
    (`pkg.mod` ↔ `pkg/mod.py`), sometimes module + class; a `debug` namespace (`engine:socket`) names the package
    and file loosely, so its words are compared with the path's words;
 2. level agreement; 3. production code over tests; 4. most literal characters; 5. fewest holes;
-6. finer logger evidence (share of the logger's words in the path, fewest extra path words);
-7. an attached exception agreeing with a statement that passes a throwable.
+6. an attached exception agreeing with a statement that passes a throwable;
+7. finer logger evidence (share of the logger's words in the path, fewest extra path words).
 Equal keys on the best statements mean the record is ambiguous: no key, `candidates` says how many.
 """
 
@@ -120,14 +120,14 @@ def rank_key(statement: LogStatement, logger: str | None, level: str | None, has
         production_code(statement.path),
         template.literal_chars,
         -template.holes,
+        1 if statement.throwable == has_exception else 0,
         share,
         extra,
-        1 if statement.throwable == has_exception else 0,
     )
 
 
 def score(key: tuple) -> float:
     """One number summarising a rank key (for display and thresholds; ranking compares the keys)."""
-    tier, level, production, literal, holes, share, _extra, throwable = key
+    tier, level, production, literal, holes, throwable, share, _extra = key
     return round(tier * 10 + level * 2 + production + min(literal, 200) / 40 + holes / 100 + share + throwable / 10,
                  3)
