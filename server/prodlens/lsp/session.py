@@ -31,8 +31,9 @@ from .workspace import ProdlensWorkspace
 
 log = logging.getLogger(__name__)
 
-RESOLVE_WAIT = 2.0  # seconds a codeLens/resolve waits for counts before answering "counting…"
-HOVER_WAIT = 2.0  # seconds a hover waits for samples
+RESOLVE_WAIT = 2.0  # seconds a codeLens/resolve waits for the embedded store before answering "counting…"
+HOVER_WAIT = 2.0  # seconds a hover waits for samples from the embedded store
+REMOTE_WAIT = 0.25  # the same waits for a remote store: requests do not wait on the network
 SYMBOL_WAIT = 1.0
 WATCH_INTERVAL = 0.5  # store file polling (two stat calls per workspace)
 RETRY_INTERVAL = 2.0  # retry a failing store this often while files are open
@@ -366,7 +367,7 @@ class ProdlensServer(LanguageServer):
         if not ws.counts.has(key):
             future = self.ensure_counts(ws, rel)
             if future is not None:
-                await _bounded(future, RESOLVE_WAIT)
+                await _bounded(future, RESOLVE_WAIT if ws.store_is_local else REMOTE_WAIT)
         statements = ws.statements_for(rel)
         first = bool(statements) and statements[0].key == key
         lens.command = convert.lens_command(statement, lens_title(ws.counts.state(key), mention_problem=first))
@@ -385,7 +386,7 @@ class ProdlensServer(LanguageServer):
         if not ws.counts.has(statement.key):
             future = self.ensure_counts(ws, rel)
             if future is not None:
-                await _bounded(future, HOVER_WAIT)
+                await _bounded(future, HOVER_WAIT if ws.store_is_local else REMOTE_WAIT)
         details = await self.statement_details(ws, statement)
         state = ws.counts.state(statement.key)
         from ..stores.base import TimeRange
@@ -420,7 +421,7 @@ class ProdlensServer(LanguageServer):
                 self.details[cache_key] = done.result()
 
         future.add_done_callback(keep)
-        result = await _bounded(future, HOVER_WAIT)
+        result = await _bounded(future, HOVER_WAIT if ws.store_is_local else REMOTE_WAIT)
         return result
 
     # ---------------------------------------------------------------------------------------- commands
@@ -613,7 +614,7 @@ class ProdlensServer(LanguageServer):
                 ws.store_thread, fetch_counts, ws.store, statements, ws.counts.window, ws.counts.retention
             )
             future.add_done_callback(lambda done, ws=ws: _apply_quietly(ws, done))
-            await _bounded(future, SYMBOL_WAIT)
+            await _bounded(future, SYMBOL_WAIT if ws.store_is_local else REMOTE_WAIT)
 
     def close(self) -> None:
         """`shutdown`: stop background work first, so nothing is written to a client that is going away."""

@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path, PurePosixPath
 from typing import Callable, Iterable
 
-from ..config import Config
+from ..config import Config, store_path
 from ..model import LogStatement
 from .counts import CountCache, StoreHandle
 from .options import ResolvedConfig, resolve
@@ -53,6 +53,11 @@ class ProdlensWorkspace:
         self.counts.clear(self.config.window, self.config.ingest.retention)
         self.counts.problem = None
         return resolved
+
+    @property
+    def store_is_local(self) -> bool:
+        """The embedded store answers from a local file; remote stores answer over the network."""
+        return store_path(self.config, self.root) is not None
 
     def set_window(self, window: str) -> None:
         self.config.window = window
