@@ -3,8 +3,10 @@
 The end-to-end test installs the built .vsix into code-server (VS Code from npm), opens the `prodlens demo`
 workspace in Debian's headless Chromium and checks what a user sees against the store, computed here with the
 prodlens CLI and store API (not hard-coded): each lens carries the real count, the hover lists the latest real
-occurrence, and Find Log Statement with a line from the demo log lands on the statement that wrote it.
-The driving is done by `tests/e2e/vscode/run.mjs` (playwright-core); this module prepares the workspace and
+occurrence, Find Log Statement with a line from the demo log (prefilled from the clipboard) lands on the
+statement that wrote it, Open in Dashboard opens the store's link for the statement under the cursor, the
+status bar item switches the window, and a settings change reaches the running server. A second run without
+any prodlens installed checks the one notification with the install command. The driving is done by `tests/e2e/vscode/run.mjs` (playwright-core); this module prepares the workspace and
 the expectations, runs it, and reports what it saw.
 
 Everything it needs is installed by `vscode-extension/install-deps.sh` (called by tests/install-deps.sh).
@@ -63,41 +65,12 @@ def test_extension_unit_tests() -> None:
 # ---------------------------------------------------------------------------------------- the workspace
 
 
-def _has_command(name: str) -> bool:
-    done = subprocess.run([sys.executable, "-m", "prodlens", name, "--help"], capture_output=True, text=True)
-    return done.returncode == 0
-
-
 def _make_workspace(root: Path) -> None:
-    """`prodlens demo DIR` when the CLI has it; until then an equivalent small service, ingested the same way."""
-    if _has_command("demo"):
-        _prodlens("demo", str(root))
-        return
-    _write_fallback_service(root)
-    _prodlens("ingest", str(root / "logs" / "app.log"), "--root", str(root), cwd=root)
+    """The demo workspace: a small multi-language service with a realistic log ingested into its store."""
+    _prodlens("demo", str(root))
 
 
-FALLBACK_FILES = {
-    "src/main/java/com/acme/shop/PaymentService.java": """\
-package com.acme.shop;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-public class PaymentService {
-    private static final Logger log = LoggerFactory.getLogger(PaymentService.class);
-
-    public void charge(String customer, long cents) {
-        log.info("Charging customer {} for {} cents", customer, cents);
-        try {
-            gateway.charge(customer, cents);
-        } catch (GatewayException e) {
-            log.error("Payment failed for order {}", customer, e);
-        }
-    }
-}
-""",
-    "app/orders.py": """\
+SMALL_PYTHON_FILE = """\
 import logging
 
 logger = logging.getLogger(__name__)
@@ -105,31 +78,7 @@ logger = logging.getLogger(__name__)
 
 def ship(order_id, address):
     logger.info("Order %s shipped to %s", order_id, address)
-""",
-}
-
-
-def _write_fallback_service(root: Path) -> None:
-    for rel, text in FALLBACK_FILES.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text, encoding="utf-8")
-    now = datetime.now(timezone.utc)
-    lines = []
-
-    def record(hours_ago: float, level: str, logger: str, message: str) -> None:
-        when = (now - timedelta(hours=hours_ago)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-        lines.append(json.dumps({"timestamp": when, "level": level, "logger": logger, "message": message,
-                                 "service": "shop"}))
-
-    for i in range(57):
-        record(1 + i * 0.3, "INFO", "com.acme.shop.PaymentService", f"Charging customer c{i} for {100 + i} cents")
-    for i in range(12):
-        record(0.5 + i * 0.7, "ERROR", "com.acme.shop.PaymentService", f"Payment failed for order o-{i}")
-    for i in range(8):
-        record(2 + i, "INFO", "app.orders", f"Order {i} shipped to Berlin")
-    lines.sort()
-    (root / "logs").mkdir(exist_ok=True)
-    (root / "logs" / "app.log").write_text("\n".join(lines) + "\n", encoding="utf-8")
+"""
 
 
 # ------------------------------------------------------------------------------------------ expectations
@@ -414,7 +363,7 @@ def test_vscode_without_server(tmp_path: Path) -> None:
     _require(HARNESS / "node_modules" / "code-server", "code-server")
     workspace = tmp_path / "project"
     (workspace / "app").mkdir(parents=True)
-    (workspace / "app" / "orders.py").write_text(FALLBACK_FILES["app/orders.py"], encoding="utf-8")
+    (workspace / "app" / "orders.py").write_text(SMALL_PYTHON_FILE, encoding="utf-8")
     path = _path_without_prodlens()
     assert shutil.which("prodlens", path=path) is None
     artifacts = tmp_path / "artifacts"
