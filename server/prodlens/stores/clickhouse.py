@@ -347,7 +347,15 @@ class QueryBuilder:
         self.service = service
 
     def pattern(self, statement: LogStatement) -> str:
-        return render.re2(statement.template, anchored=self.anchored)
+        """RE2 for ClickHouse. ClickHouse compiles `match`/`multiMatch*` patterns with `.` matching newlines
+        and `^`/`$` at the ends of the whole value, so the `(?s)\\A…\\z` form render.re2 writes for other RE2
+        users is written `^…$` here: same meaning, and 3x faster on 18.16, whose literal prefilter does not see
+        through `(?s)\\A` (one run on a shared machine: 50 patterns over 1M rows, 1.97 s vs 0.64 s)."""
+        pattern = render.re2(statement.template)
+        if pattern.startswith("(?s)"):
+            pattern = pattern[len("(?s)"):]
+        # render.re2 has no top-level alternation (holes group theirs, literals escape `|`): no group needed
+        return f"^{pattern}$" if self.anchored else pattern
 
     # -- shared pieces ---------------------------------------------------------------------------------------
 
