@@ -33,3 +33,17 @@ async def test_search_by_a_pasted_production_line(client, workspace):
 
 async def test_no_match(client, workspace):
     assert await symbols(client, "zzz no such message zzz") == []
+
+
+async def test_files_changed_on_disk_are_reindexed(client, workspace):
+    assert await symbols(client, "stock level") == []
+    path = workspace / "app" / "stock.py"
+    path.write_text('import logging\nlog = logging.getLogger(__name__)\nlog.warning("stock level low: %d", 3)\n')
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
+        changes=[types.FileEvent(uri=uri(workspace, "app/stock.py"), type=types.FileChangeType.Created)]))
+    (found,) = await symbols(client, "stock level")
+    assert found.name == "stock level low: {} — never seen · 30d"
+    path.unlink()
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
+        changes=[types.FileEvent(uri=uri(workspace, "app/stock.py"), type=types.FileChangeType.Deleted)]))
+    assert await symbols(client, "stock level") == []

@@ -50,6 +50,11 @@ def did_close(ls: ProdlensServer, params: types.DidCloseTextDocumentParams) -> N
     ls.document_closed(params.text_document.uri)
 
 
+@server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+def did_change_watched_files(ls: ProdlensServer, params: types.DidChangeWatchedFilesParams) -> None:
+    ls.files_changed(params.changes)
+
+
 @server.feature(types.TEXT_DOCUMENT_CODE_LENS, types.CodeLensOptions(resolve_provider=True))
 def code_lens(ls: ProdlensServer, params: types.CodeLensParams) -> list[types.CodeLens]:
     return ls.lenses(params.text_document.uri)

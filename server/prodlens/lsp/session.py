@@ -229,6 +229,16 @@ class ProdlensServer(LanguageServer):
         if self.published.pop(uri, None):
             self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
+    def files_changed(self, changes: Sequence[types.FileEvent]) -> None:
+        for change in changes:
+            fs = uris.to_fs_path(change.uri)
+            if not fs:
+                continue
+            for ws in self.workspaces.values():
+                rel = ws.relative(Path(fs))
+                if rel is not None and not rel.startswith(".prodlens/"):
+                    ws.file_changed_on_disk(rel)
+
     def statements(self, uri: str) -> tuple[ProdlensWorkspace, str, list[LogStatement]] | None:
         located = self.locate(uri)
         if located is None:

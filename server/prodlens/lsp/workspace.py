@@ -103,9 +103,9 @@ class ProdlensWorkspace:
                 from ..source.index import extract_source
 
                 statements = list(extract_source(rel, text, self.config))
-        except Exception:  # one unparsable file must not stop the others
+        except Exception:  # an extractor bug on one text must not blank the file's lenses: keep the last ones
             log.exception("indexing %s failed", rel)
-            statements = []
+            return self.open_files.get(rel, [])
         statements.sort(key=lambda s: (s.range.start_line, s.range.start_column))
         self.open_files[rel] = statements
         return statements
@@ -123,6 +123,18 @@ class ProdlensWorkspace:
             else:
                 self.index.update_file(rel, text)
             self.index_version += 1
+
+    def file_changed_on_disk(self, rel: str) -> None:
+        """A file changed outside the editor (checkout, generator): re-read it unless the editor has it open."""
+        if rel in self.open_texts or self.index is None:
+            return
+        try:
+            text = (self.root / rel).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            self.index.remove_file(rel)
+        else:
+            self.index.update_file(rel, text)
+        self.index_version += 1
 
     def statements_for(self, rel: str) -> list[LogStatement]:
         if rel in self.open_files:
