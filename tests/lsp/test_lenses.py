@@ -109,3 +109,15 @@ async def test_neovim_07_gets_lenses_without_refresh_or_show_document(nvim_clien
     assert titles[FAILED] == EXPECTED_LENSES[(JAVA_PATH, FAILED)]
     assert nvim_client.lens_refreshes == 0
     assert nvim_client.shown_documents == []
+
+
+async def test_status_notification_for_status_bars(client, workspace):
+    statuses = []
+    client.feature("prodlens/status")(lambda params: statuses.append(params))
+    open_file(client, workspace, JAVA_PATH)
+
+    async def connected():
+        return [s for s in statuses if s.store == "connected"]
+
+    (status,) = await wait_for(connected, "a prodlens/status notification")
+    assert status.window == "24h" and status.url == "sqlite:///.prodlens/store.db"

@@ -60,6 +60,7 @@ class ProdlensServer(LanguageServer):
         self._last_retry: dict[Path, float] = {}
         self._last_remote: dict[Path, float] = {}
         self.stopping = False
+        self._last_status: dict[str, str] | None = None
 
     def report_server_error(self, error: Exception, source) -> None:
         """pygls shows every server error to the user; after `shutdown` the client is gone, and showing the
@@ -298,12 +299,32 @@ class ProdlensServer(LanguageServer):
         self._refresh_scheduled = False
         if self.stopping:
             return
+        self.send_status()
         if self.supports_refresh():
             self.spawn(self._send_refresh())
         for ws in self.workspaces.values():
             for rel in list(ws.open_files):
                 uri = uris.from_fs_path(str(ws.root / rel)) or ""
                 self.publish(ws, rel, uri)
+
+    def send_status(self) -> None:
+        """`prodlens/status` for status bars (the VS Code extension shows it): store state, window, problem.
+
+        A custom notification; clients that do not know it ignore it. Sent only when something changed."""
+        ws = next(iter(self.workspaces.values()), None)
+        if ws is None:
+            return
+        counts = ws.counts
+        if counts.problem is None:
+            state = "connected" if counts.fetched_at is not None else "starting"
+        else:
+            state = "stale" if counts.counts else "unreachable"
+        status = {"store": state, "window": counts.window, "url": _without_credentials(ws.config.store.url)}
+        if counts.problem:
+            status["detail"] = counts.problem
+        if status != self._last_status:
+            self._last_status = status
+            self.protocol.notify("prodlens/status", status)
 
     async def _send_refresh(self) -> None:
         try:
@@ -664,6 +685,15 @@ def _range_json(r: types.Range) -> dict[str, Any]:
         "start": {"line": r.start.line, "character": r.start.character},
         "end": {"line": r.end.line, "character": r.end.character},
     }
+
+
+def _without_credentials(url: str) -> str:
+    """`scheme://user:secret@host/...` → `scheme://host/...`: status and messages never carry credentials."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url
+    authority, slash, path = rest.partition("/")
+    return f"{scheme}://{authority.rpartition('@')[2]}{slash}{path}"
 
 
 def _inode_changed(old: tuple | None, new: tuple | None) -> bool:
