@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import tempfile
 import time
@@ -141,6 +142,7 @@ def main() -> None:
     parser.add_argument("--per-statement-cap", type=int, default=200,
                         help="time at most this many single-statement queries per size, extrapolate the rest")
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # run the `finally` that stops the server
     sizes = [int(s) for s in args.sizes.split(",")]
     engines = args.engines.split(",")
     rows_total = args.rows

@@ -35,8 +35,9 @@ CONNECTED_WARN = _statement(41, "warn", "Connected to ", Hole(HoleKind.WORD))
 DYNAMIC = _statement(50, "info", Hole(HoleKind.JSON), confidence=Confidence.DYNAMIC)
 HOSTILE_STMT = _statement(60, "error", HOSTILE + "\nsecond line ", Hole(HoleKind.ANY))
 NEVER = _statement(70, "debug", "Never written ", Hole(HoleKind.ANY))
+LOGIN = _statement(80, "info", "User ", Hole(HoleKind.WORD), " logged in")
 
-STATEMENTS = [PAYING, RETRY, FAILED, CONNECTED_INFO, CONNECTED_WARN, DYNAMIC, HOSTILE_STMT, NEVER]
+STATEMENTS = [PAYING, RETRY, FAILED, CONNECTED_INFO, CONNECTED_WARN, DYNAMIC, HOSTILE_STMT, NEVER, LOGIN]
 
 
 @dataclass
@@ -99,6 +100,8 @@ def make_dataset(scale: int = 1) -> Dataset:
             add(Record(ts, '{"event": "state", "n": %d}' % i, "INFO", svc, ver, file=DEPLOYED_PATH, line=50,
                        truth=DYNAMIC.key))
             add(Record(ts, f"{HOSTILE}\nsecond line #{i}", "ERROR", svc, ver, truth=HOSTILE_STMT.key))
+        if i % 7 == 0:
+            add(Record(ts, f"User bob{i}@example.com logged in", "INFO", svc, ver, truth=LOGIN.key))
         # noise: near misses and other statements' records
         add(Record(ts, f"Reconnected to db{i}", "INFO", svc, ver))
         add(Record(ts, f"Customer c{i} paying lots", "INFO", svc, ver))  # not a number

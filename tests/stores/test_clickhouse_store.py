@@ -12,7 +12,7 @@ from prodlens.stores.clickhouse import ClickHouseStore
 from prodlens.stores.registry import open_store
 
 from .conftest import store_config
-from .logdata import DYNAMIC, HOSTILE, HOSTILE_STMT, NEVER, NOW, PAYING, STATEMENTS, WINDOW
+from .logdata import LOGIN, DYNAMIC, HOSTILE, HOSTILE_STMT, NEVER, NOW, PAYING, STATEMENTS, WINDOW
 
 
 @pytest.fixture
@@ -84,3 +84,8 @@ def test_samples_are_newest_first_and_only_the_statements_own(which, legacy_stor
     assert samples[0].attributes["service.name"] in ("api", "worker")
     located = store.samples(DYNAMIC, WINDOW, limit=2)
     assert located and all(s.attributes["code.file.path"].endswith("payments.py") for s in located)
+
+
+def test_samples_are_redacted(legacy_store):
+    samples = legacy_store.samples(LOGIN, WINDOW, limit=2)
+    assert samples and all("@example.com" not in s.message and "[email]" in s.message for s in samples)
