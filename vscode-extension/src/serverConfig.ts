@@ -132,8 +132,3 @@ export function toServerConfig(
   }
   return { config, problems };
 }
-
-/** Whether a configuration change touches settings that only take effect when the server is restarted. */
-export function needsRestart(changedSections: (section: string) => boolean): boolean {
-  return changedSections("prodlens.server");
-}
