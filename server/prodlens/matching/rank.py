@@ -122,7 +122,8 @@ def rank_key(statement: LogStatement, logger: str | None, level: str | None, has
         -template.holes,
         1 if statement.throwable == has_exception else 0,
         share,
-        extra,
+        # fewer unrelated path words is weak evidence: enough between two texts, not for text-less statements
+        0 if template.is_dynamic else extra,
     )
 
 
