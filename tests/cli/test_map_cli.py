@@ -110,3 +110,14 @@ def test_hostile_message_does_not_hang(tree):
     done = run_map(tree, data, "--format", "jsonl")
     assert done.returncode == 0
     assert json.loads(done.stdout)["candidates"] >= 0
+
+
+def test_gzip_compressed_input_is_read(tree, tmp_path):
+    import gzip
+
+    data = b'{"message": "Cart 5 opened", "level": "INFO", "logger": "org.shop.Cart"}\n'
+    path = tmp_path / "app.log.gz"
+    path.write_bytes(gzip.compress(data))
+    done = run_map(tree, b"", "--input", str(path))
+    assert done.returncode == 0, done.stderr.decode()
+    assert json.loads(done.stdout)["line"] == 10

@@ -90,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
         if sink is not sys.stdout:
             sink.close()
         if source is not sys.stdin.buffer:
-            source.close()
+            source.close()  # closing a gzip wrapper over stdin leaves stdin itself open
     elapsed = time.perf_counter() - indexed
     _summary(sys.stderr, counts, skipped, warnings, elapsed, indexed - started, len(index.statements),
              matcher.engine.name)
@@ -98,7 +98,14 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _open_input(name: str) -> BinaryIO:
-    return sys.stdin.buffer if name == "-" else open(name, "rb")
+    """The input as bytes; gzip-compressed input (rotated logs) is decompressed on the fly."""
+    import gzip
+
+    handle = sys.stdin.buffer if name == "-" else open(name, "rb")
+    peek = getattr(handle, "peek", None)
+    if peek is not None and peek(2)[:2] == b"\x1f\x8b":
+        return gzip.open(handle, "rb")  # type: ignore[return-value]
+    return handle
 
 
 def _open_output(name: str) -> TextIO:
