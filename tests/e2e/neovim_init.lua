@@ -45,7 +45,7 @@ local function run()
     return false
   end
   -- Neovim 0.7 has no workspace/codeLens/refresh handler: the user (here, this loop) asks again.
-  vim.wait(20000, function()
+  vim.wait(90000, function()
     local client = vim.lsp.get_client_by_id(client_id)
     if client and client.initialized then
       vim.lsp.codelens.refresh()
@@ -60,7 +60,7 @@ local function run()
     textDocument = vim.lsp.util.make_text_document_params(buf),
     position = { line = line, character = 8 },
   }
-  local responses = vim.lsp.buf_request_sync(buf, 'textDocument/hover', params, 15000)
+  local responses = vim.lsp.buf_request_sync(buf, 'textDocument/hover', params, 30000)
   for _, response in pairs(responses or {}) do
     if response.result and response.result.contents then
       result.hover = response.result.contents.value

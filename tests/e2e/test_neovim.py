@@ -47,7 +47,7 @@ def test_neovim_shows_lenses_and_hover(nvim: str, tmp_path: Path):
     )
     done = subprocess.run(
         [nvim, "--headless", "-n", "-i", "NONE", "-u", str(INIT), str(root / JAVA_PATH)],
-        cwd=root, env=env, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
+        cwd=root, env=env, capture_output=True, text=True, timeout=240, stdin=subprocess.DEVNULL,
     )
     assert out.exists(), f"nvim wrote no result (exit {done.returncode}):\n{done.stdout}\n{done.stderr}"
     result = json.loads(out.read_text())

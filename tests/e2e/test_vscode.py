@@ -243,6 +243,11 @@ def _find_case(root: Path, preferred_file: str) -> dict[str, Any]:
 # ------------------------------------------------------------------------------------------- the e2e run
 
 
+def _symbol_query(template: str) -> str:
+    """The longest literal run of a template (its holes are `{}`), which symbol search matches on."""
+    return max((part.strip() for part in template.split("{}")), key=len)[:30]
+
+
 def _run_harness(spec_file: Path, artifacts: Path, env: dict[str, str], timeout: float) -> subprocess.CompletedProcess:
     """Run run.mjs; if it overruns, stop it (it cleans up on SIGTERM) and kill what it started regardless."""
     node = shutil.which("node")
@@ -301,6 +306,10 @@ def test_vscode_end_to_end(tmp_path: Path) -> None:
         "lenses": [{"line": l["line"], "text": l["text"]} for l in expected["lenses"]],
         "hover": expected["hover"],
         "find": {**expected["find"], **({"otherFile": other} if other else {})},
+        # workspace symbols find the statement by its message text and show its count
+        "symbols": {"query": _symbol_query(expected["hottest"]["template"]),
+                    "expect": [_symbol_query(expected["hottest"]["template"]),
+                               f'— {_count_text(expected["hottest"]["count"])} hit']},
         # Open in Dashboard from the palette, for the statement under the cursor
         **({"dashboard": {"line": expected["hottest"]["line"]}} if expected["dashboard"] else {}),
         # clicking the status bar item switches the window through the server's prodlens.setWindow
@@ -336,6 +345,7 @@ def test_vscode_end_to_end(tmp_path: Path) -> None:
     assert "prodlens" in (seen["statusBar"] or "") and "24h" in seen["statusBar"], f"status bar item{report}"
     assert seen["clipboardPrefill"] == expected["find"]["logLine"], f"input box not prefilled from the clipboard{report}"
     assert Path(spec["screenshot"]).stat().st_size > 10_000, f"no screenshot{report}"
+    assert any(all(e in row for e in spec["symbols"]["expect"]) for row in seen["symbols"]), f"symbols{report}"
     if expected["dashboard"]:
         assert seen["dashboard"]["logged"] == expected["dashboard"], f"Open in Dashboard: another link{report}"
         port = re.search(r":(\d+)/", expected["dashboard"])

@@ -27,6 +27,7 @@ async def test_lenses_show_the_ingested_counts(client, workspace):
 
 async def test_resolve_fills_a_lens_sent_without_counts(client, workspace):
     document = open_file(client, workspace, JAVA_PATH)
+    await lens_titles(client, document)  # counts cached: resolve answers from the cache, whatever the load
     lenses = await client.text_document_code_lens_async(
         types.CodeLensParams(text_document=types.TextDocumentIdentifier(uri=document))
     )

@@ -504,6 +504,22 @@ async function drive(page, port) {
     mark("find");
   }
 
+  // ---- workspace symbols: statements by their message text, with counts
+  if (spec.symbols) {
+    log(`searching workspace symbols for "${spec.symbols.query}"`);
+    await page.keyboard.press("Control+T");
+    const input = page.locator(".quick-input-widget input.input");
+    await input.waitFor({ state: "visible", timeout: 15000 });
+    await input.fill(`#${spec.symbols.query}`);
+    observed.symbols = await waitFor(`a workspace symbol with ${JSON.stringify(spec.symbols.expect)}`, async () => {
+      const rows = await page.locator(".quick-input-list .monaco-list-row").allInnerTexts();
+      observed.symbols = rows;
+      return rows.some((r) => spec.symbols.expect.every((e) => r.includes(e))) ? rows : null;
+    }, waitMs, 500);
+    await page.keyboard.press("Escape");
+    mark("symbols");
+  }
+
   // ---- Open in Dashboard from the palette, for the statement under the cursor
   if (spec.dashboard) {
     await openFile(page, spec.file);
