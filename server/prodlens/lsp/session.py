@@ -55,6 +55,7 @@ class ProdlensServer(LanguageServer):
         self.index_tasks: dict[Path, asyncio.Task] = {}
         self.matcher_tasks: dict[Path, asyncio.Future] = {}
         self.lens_cache: dict[str, tuple[tuple, list[types.CodeLens]]] = {}
+        self.open_uris: dict[Key, str] = {}
         self._refresh_scheduled = False
         self._background: set[asyncio.Task] = set()
         self._last_retry: dict[Path, float] = {}
@@ -217,6 +218,7 @@ class ProdlensServer(LanguageServer):
         ws, rel = located
         text = self.workspace.get_text_document(uri).source
         ws.update_file(rel, text)
+        self.open_uris[(ws.root, rel)] = uri  # diagnostics go back to the URI the client used
         self.ensure_counts(ws, rel)
         self.publish(ws, rel, uri)
 
@@ -227,6 +229,7 @@ class ProdlensServer(LanguageServer):
         ws, rel = located
         ws.close_file(rel)
         self.lens_cache.pop(uri, None)
+        self.open_uris.pop((ws.root, rel), None)
         if self.published.pop(uri, None):
             self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
@@ -261,11 +264,13 @@ class ProdlensServer(LanguageServer):
         """Start (or join) a fetch of the counts of one document's statements; None when all are cached."""
         statements = ws.statements_for(rel)
         keys = frozenset(s.key for s in statements)
-        if not force and all(ws.counts.has(k) for k in keys) and ws.counts.problem is None:
+        if not force and all(ws.counts.has(k) for k in keys):
             return None
         pending = self.pending.get((ws.root, rel))
         if pending is not None and not pending[0].done() and keys <= pending[1] and not force:
             return pending[0]
+        if not force and ws.counts.problem is not None and pending is not None and keys <= pending[1]:
+            return None  # the store is failing for these very keys: the watcher retries on its own schedule
         future = self.spawn(self._fetch(ws, rel, list(statements)))
         self.pending[(ws.root, rel)] = (future, keys)
         return future
@@ -304,7 +309,7 @@ class ProdlensServer(LanguageServer):
             self.spawn(self._send_refresh())
         for ws in self.workspaces.values():
             for rel in list(ws.open_files):
-                uri = uris.from_fs_path(str(ws.root / rel)) or ""
+                uri = self.open_uris.get((ws.root, rel)) or uris.from_fs_path(str(ws.root / rel)) or ""
                 self.publish(ws, rel, uri)
 
     def send_status(self) -> None:
