@@ -71,6 +71,7 @@ class _Fields:
         self.logger = (*config.logger_fields, *_LOGGER)
         self.time = (*config.time_fields, *_TIME)
         self.exception = (*config.exception_fields, *_EXCEPTION)
+        self.shapes: dict[tuple[str, ...], tuple | None] = {}
 
 
 def _lookup(data: dict[str, Any], names: tuple[str, ...], nested: bool = True) -> tuple[str | None, Any]:
@@ -147,10 +148,77 @@ def parse_timestamp(value: Any) -> datetime | None:
 # -- one JSON object -----------------------------------------------------------------------------------------
 
 
+_LEVEL_CACHE: dict[str, str | None] = {}
+
+
+def _level_of(value: str) -> str | None:
+    level = _LEVEL_CACHE.get(value)
+    if level is None and value not in _LEVEL_CACHE:
+        level = normalize_level(value)
+        if len(_LEVEL_CACHE) < 1024:
+            _LEVEL_CACHE[value] = level
+    return level
+
+
 def record_from_mapping(data: dict[str, Any], fields: _Fields) -> LogRecord:
-    """A LogRecord from one JSON/logfmt object; everything not used for a LogRecord field is an attribute."""
+    """A LogRecord from one JSON/logfmt object; everything not used for a LogRecord field is an attribute.
+
+    Log streams repeat a few key sets millions of times, so which key plays which role is worked out once per key
+    set (`fields.shapes`); objects whose chosen values are missing, empty or not plain text take the general path."""
+    has_nested = False
+    for value in data.values():
+        if type(value) is dict:
+            has_nested = True
+            break
+    if not has_nested:
+        keys = tuple(data)
+        shape = fields.shapes.get(keys)
+        if shape is None:
+            shape = fields.shapes[keys] = _shape(keys, fields) if len(fields.shapes) < 256 else None
+        if shape is not None:
+            record = _record_by_shape(data, shape)
+            if record is not None:
+                return record
+    return _record_general(data, fields, has_nested)
+
+
+def _shape(keys: tuple[str, ...], fields: _Fields) -> tuple:
+    present = set(keys)
+    chosen = tuple(next((n for n in names if n in present), None)
+                   for names in (fields.message, fields.level, fields.logger, fields.time, fields.exception))
+    used = frozenset(n for n in chosen if n)
+    return (*chosen, used, not present.isdisjoint(_COMMON_NAMES))
+
+
+def _record_by_shape(data: dict[str, Any], shape: tuple) -> LogRecord | None:
+    message_key, level_key, logger_key, time_key, exception_key, used, common = shape
+    message = data[message_key] if message_key else None
+    level = data[level_key] if level_key else None
+    logger = data[logger_key] if logger_key else None
+    exception = data[exception_key] if exception_key else None
+    if (type(message) is not str or not message) and message is not None:
+        return None
+    if level is not None and (type(level) is not str or not level):
+        return None
+    if logger is not None and (type(logger) is not str or not logger):
+        return None
+    if exception is not None and (type(exception) is not str or not exception):
+        return None
+    record = LogRecord(
+        message=message or "",
+        timestamp=parse_timestamp(data[time_key]) if time_key else None,
+        level=_level_of(level) if level else None,
+        logger=logger,
+        exception=exception,
+        attributes={k: v for k, v in data.items() if k not in used},
+    )
+    if common:
+        _common_attributes(record)
+    return record
+
+
+def _record_general(data: dict[str, Any], fields: _Fields, has_nested: bool) -> LogRecord:
     used: set[str] = set()
-    has_nested = any(type(v) is dict for v in data.values())  # dotted names can only reach into objects
     name, message = _lookup(data, fields.message, has_nested)
     if name:
         used.add(name)
