@@ -31,8 +31,9 @@ async def test_resolve_fills_a_lens_sent_without_counts(client, workspace):
     lenses = await client.text_document_code_lens_async(
         types.CodeLensParams(text_document=types.TextDocumentIdentifier(uri=document))
     )
-    bare = next(lens for lens in lenses if lens.range.start.line == FAILED)
-    bare.command = None
+    titled = next(lens for lens in lenses if lens.range.start.line == FAILED)
+    # what the server sends while counts are not cached yet: no command, the key and document in `data`
+    bare = types.CodeLens(range=titled.range, data={"key": titled.command.arguments[0], "uri": document})
     resolved = await client.code_lens_resolve_async(bare)
     assert resolved.command.title == EXPECTED_LENSES[(JAVA_PATH, FAILED)]
     assert resolved.command.command == "prodlens.openDashboard"

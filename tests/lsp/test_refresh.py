@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from lsprotocol import types
+
 from lsp_helpers import lens_titles, open_file, wait_for
 from sample_service import JAVA_LOGGER, JAVA_PATH, RETRY, _record, ingest, write_log
 
@@ -17,14 +19,24 @@ def more_retries(root, count: int):
 async def test_new_ingest_refreshes_the_lenses(client, workspace):
     document = open_file(client, workspace, JAVA_PATH)
     assert (await lens_titles(client, document))[RETRY] == "3 hits · 24h"
+
+    async def settled():  # indexing finished and the first counts' refresh went out
+        ended = any(isinstance(r, types.WorkDoneProgressEnd) for rs in client.progress_reports.values() for r in rs)
+        return ended and client.lens_refreshes >= 1
+
+    await wait_for(settled, "indexing and the first refresh")
     refreshes_before = client.lens_refreshes
     ingest(workspace, more_retries(workspace, 10))
 
-    async def refreshed():
-        return client.lens_refreshes > refreshes_before
+    async def updated():
+        return (await lens_titles(client, document))[RETRY] == "13 hits · 24h"
 
-    await wait_for(refreshed, "workspace/codeLens/refresh after ingest")
-    assert (await lens_titles(client, document))[RETRY] == "13 hits · 24h"
+    await wait_for(updated, "the new counts")
+    await wait_for(lambda: _more(client, refreshes_before), "workspace/codeLens/refresh after the ingest")
+
+
+async def _more(client, before: int) -> bool:
+    return client.lens_refreshes > before
 
 
 async def test_neovim_07_sees_new_counts_on_its_next_request(nvim_client, workspace):
