@@ -12,6 +12,7 @@ Wrappers apply within a language family (JavaScript, TypeScript and TSX call eac
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import re
@@ -141,6 +142,41 @@ class WrapperRegistry:
             for w in ws
             if FAMILY.get(w.language) == family and call_name(w.name) in called
         ]
+
+
+def name_call_sites(source: bytes, names: Iterable[str]) -> list[tuple[int, str]]:
+    """Offsets of `name(` for each name (a whole word by regex `\\b`, then optional whitespace, then `(`), the same
+    list `re.finditer(rb"\\b(name1|name2)\\s*\\(")` gives, found much faster.
+
+    Why not that regex: an alternation led by `\\b` has no literal prefix, so Python's engine tries it at every
+    byte (~2 ms on a 120 KB file, on every keystroke). `bytes.find` per name is a memchr-speed scan; the regex is
+    then only tried, anchored, where a name occurs."""
+    ordered = sorted({n for n in names if n}, key=len, reverse=True)
+    if not ordered:
+        return []
+    pattern = _site_pattern(tuple(ordered))
+    starts: set[int] = set()
+    for name in ordered:
+        needle = name.encode()
+        position = source.find(needle)
+        while position >= 0:
+            starts.add(position)
+            position = source.find(needle, position + 1)
+    found: list[tuple[int, str]] = []
+    end = 0
+    for start in sorted(starts):
+        if start < end:  # finditer's matches do not overlap
+            continue
+        match = pattern.match(source, start)
+        if match is not None:
+            found.append((start, match.group(1).decode()))
+            end = match.end()
+    return found
+
+
+@functools.lru_cache(maxsize=64)
+def _site_pattern(names: tuple[str, ...]) -> re.Pattern[bytes]:
+    return re.compile(rb"\b(" + b"|".join(re.escape(n.encode()) for n in names) + rb")\s*\(")
 
 
 def _is_identifier_byte(byte: int) -> bool:

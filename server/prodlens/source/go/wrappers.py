@@ -9,6 +9,7 @@ import tree_sitter
 
 from ...model import Confidence, Hole, Part, Template
 from ..extract_types import RawStatement, WrapperDef
+from ..wrappers import name_call_sites
 from .calls import LOGGING_METHOD_NAMES, Call, level_of
 from .facts import FileFacts, declared_names, text_of
 from .messages import MAX_DEPTH, MessageReader
@@ -277,11 +278,7 @@ def wrapper_names(wrappers: list[WrapperDef]) -> dict[str, list[WrapperDef]]:
 
 
 def site_offsets(source: bytes, wrappers: dict[str, list[WrapperDef]]) -> list[tuple[int, str]]:
-    names = sorted(wrappers, key=len, reverse=True)
-    if not names:
-        return []
-    pattern = re.compile(rb"\b(" + b"|".join(re.escape(n.encode()) for n in names) + rb")\s*\(")
-    return [(m.start(1), m.group(1).decode()) for m in pattern.finditer(source)]
+    return name_call_sites(source, wrappers)
 
 
 def call_at(root: tree_sitter.Node, start: int, name: str) -> tree_sitter.Node | None:

@@ -13,6 +13,7 @@ import tree_sitter
 
 from ...model import Confidence, Hole, HoleKind, Part, Template
 from ..extract_types import RawStatement, WrapperDef
+from ..wrappers import name_call_sites
 from .calls import LOGGING_METHOD_NAMES, Call, apply_style, finish, level_of
 from .facts import FileFacts, simple_type_name, text_of
 from .messages import MessageReader, hole_name
@@ -344,11 +345,7 @@ def wrapper_names(wrappers: list[WrapperDef]) -> dict[str, list[WrapperDef]]:
 
 def wrapper_site_names(source: bytes, wrappers: dict[str, list[WrapperDef]]) -> list[tuple[int, str]]:
     """Byte offsets of `name(` for each wrapper name: a cheap scan instead of querying every call."""
-    names = sorted({n for n in wrappers if "." not in n}, key=len, reverse=True)
-    if not names:
-        return []
-    pattern = re.compile(rb"\b(" + b"|".join(re.escape(n.encode()) for n in names) + rb")\s*\(")
-    return [(m.start(1), m.group(1).decode()) for m in pattern.finditer(source)]
+    return name_call_sites(source, (n for n in wrappers if "." not in n))
 
 
 def invocation_at(root: tree_sitter.Node, start: int, name: str) -> tree_sitter.Node | None:
