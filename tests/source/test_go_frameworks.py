@@ -93,9 +93,14 @@ def test_logrus_entries_fields_and_aliases():
     assert entry.level == "warn"
 
 
-def test_logger_name_is_the_package_import_path_when_known():
-    assert only('log.Printf("x")', module="example.com/shop").logger == "example.com/shop"
+def test_logger_name_is_not_the_package_import_path():
+    """The index passes the package import path as `module`, but no Go framework emits it as a logger name
+    (log, slog, logrus and zerolog have none; zap's is empty until `Named`), so it is not claimed as one."""
+    assert only('log.Printf("x")', module="example.com/shop").logger is None
     assert only('log.Printf("x")').logger is None
+    named = only('l := zap.NewExample().Named("api")\n\tl.Info("x")', imports='"go.uber.org/zap"',
+                 module="example.com/shop")
+    assert named.logger == "api"
 
 
 def test_constants_concatenation_sprintf_and_raw_strings():

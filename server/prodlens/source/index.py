@@ -68,7 +68,7 @@ from .cache import (
 from . import skeleton
 from .extract_types import ExtractContext, LanguageExtractor, RawStatement, WrapperDef
 from .languages import FAMILY, extractor as load_extractor, language_for_path, new_parser
-from .modules import python_module_name
+from .modules import GO_MOD, go_module_line, go_package_path, python_module_name
 from .walk import PathFilter, SkipReason, SourceFile, content_skip_reason, decode_source, walk_tree
 from .wrappers import WrapperRegistry, call_name, configured_wrappers, wrapper_set_fingerprint
 
@@ -423,6 +423,7 @@ class StatementIndex:
         self._by_key: dict[str, LogStatement] = {}
         self._statements: list[LogStatement] | None = None
         self._known_paths: set[str] = set()
+        self._go_modules: dict[str, str | None] = {}  # directory -> module path its go.mod declares
         self._trees: OrderedDict[str, _OpenTree] = OrderedDict()
         self._parsers: dict[str, tree_sitter.Parser] = {}
         self._registry = WrapperRegistry()
@@ -470,6 +471,7 @@ class StatementIndex:
         started = time.perf_counter()
         walked = walk_tree(self.root, self.config)
         self._known_paths = set(walked.known_paths)
+        self._go_modules = {}  # a build re-reads go.mod files
         self._skipped = Counter(walked.skipped)
         report = self._report
         fingerprint = self._extraction_fingerprint()
@@ -596,9 +598,26 @@ class StatementIndex:
         return parser
 
     def _module_for(self, rel: str, language: str) -> str | None:
-        if language != "python":
-            return None
-        return python_module_name(rel, self._known_paths)
+        """Python: the dotted module name; Go: the package import path from the nearest go.mod (the Go extractor
+        does not use it as a logger name: no Go framework emits one by default)."""
+        if language == "python":
+            return python_module_name(rel, self._known_paths)
+        if language == "go":
+            return go_package_path(rel, self._go_module_of_dir)
+        return None
+
+    def _go_module_of_dir(self, directory: str) -> str | None:
+        """The module path `<directory>/go.mod` declares, read once per directory per index."""
+        if directory in self._go_modules:
+            return self._go_modules[directory]
+        module = None
+        try:
+            with open(self.root / directory / GO_MOD, "rb") as handle:
+                module = go_module_line(handle.read(65536))
+        except OSError:
+            pass
+        self._go_modules[directory] = module
+        return module
 
     def _set_entry(self, rel: str, entry: CachedFile) -> None:
         self._entries[rel] = entry

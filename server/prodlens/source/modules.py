@@ -46,3 +46,41 @@ def python_module_name(rel_path: str, is_file: Callable[[str], bool] | Collectio
     if stem == "__init__":
         return ".".join(package) if package else None
     return ".".join([*package, stem])
+
+
+GO_MOD = "go.mod"
+
+
+def go_module_line(go_mod: bytes) -> str | None:
+    """The module path a `go.mod` declares (`module example.com/shop`, possibly quoted), None when it has none."""
+    for raw in go_mod.decode("utf-8", errors="replace").splitlines():
+        line = raw.split("//", 1)[0].strip()
+        if line.startswith("module") and line[6:7] in (" ", "\t", '"'):
+            path = line[6:].strip().strip('"`').strip()
+            return path or None
+    return None
+
+
+def go_package_path(rel_path: str, module_of_dir: Callable[[str], str | None]) -> str | None:
+    """The import path of the Go package a file belongs to (`svc/internal/db/conn.go` under a `svc/go.mod` that
+    says `module example.com/svc` → `example.com/svc/internal/db`), None when it is not knowable.
+
+    `module_of_dir(dir)` gives the module path declared by `<dir>/go.mod` (repository-relative POSIX directory,
+    "" for the root), or None when that directory has no go.mod; the nearest one above the file wins, as for the
+    go command. Files under `testdata/` are not in any package; under `vendor/` the path after the last
+    `vendor/` is the package's own import path.
+    """
+    directory, _, name = rel_path.rpartition("/")
+    if not name.endswith(".go"):
+        return None
+    parts = [p for p in directory.split("/") if p] if directory else []
+    if "testdata" in parts:
+        return None
+    if "vendor" in parts:
+        below = parts[len(parts) - parts[::-1].index("vendor"):]
+        return "/".join(below) or None
+    for depth in range(len(parts), -1, -1):
+        module = module_of_dir("/".join(parts[:depth]))
+        if module is not None:
+            return "/".join([module, *parts[depth:]])
+    return None

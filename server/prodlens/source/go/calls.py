@@ -84,7 +84,7 @@ def understand(
     if value.kind == "klog" and method == "ErrorS":
         throwable = bool(args) and text_of(args[0]) != "nil"
     framework = value.framework
-    logger = value.name or context.module
+    logger = value.name  # not context.module (the import path): no Go framework emits it as a logger name
     return Call(node, framework, level, logger, receiver, mode, message_args, extra, level_arg, throwable)
 
 
@@ -150,7 +150,7 @@ def _zerolog_event(
         mode, message_args, extra = "msg", args[:1], []
     else:
         return None
-    return Call(node, value.framework, level, value.name or context.module, receiver, mode, message_args, extra,
+    return Call(node, value.framework, level, value.name, receiver, mode, message_args, extra,
                 None, throwable)
 
 
