@@ -146,8 +146,9 @@ def shifted(found: list[Member], edited: Member, byte_delta: int, row_delta: int
     before = found[:index]
     if not byte_delta and not row_delta:
         return found
+    make = tuple.__new__  # half the cost of calling Member(...) per member, on every keystroke
     moved = [
-        Member(start + byte_delta, end + byte_delta, first + row_delta, last + row_delta)
+        make(Member, (start + byte_delta, end + byte_delta, first + row_delta, last + row_delta))
         for start, end, first, last in found[index + 1:]
     ]
     start, end, first, last = edited
