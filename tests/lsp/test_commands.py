@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import json
+import socket
+import subprocess
+import sys
+import time
 
 import pytest
 from lsprotocol import types
+from prodlens.dashboard.probe import dashboard_running
 
 from lsp_helpers import lens_titles, open_file, uri
 from sample_service import CHARGING, FAILED, JAVA_PATH, RETRY
@@ -25,15 +30,62 @@ async def lens_key(client, document: str, line: int) -> str:
     return lens.command.arguments[0] if lens.command else lens.data["key"]
 
 
-async def test_open_dashboard_shows_the_statement_page(client, workspace):
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def closed_port(workspace):
+    """A dashboard port nothing listens on (the default 8765 may be in use on a shared machine)."""
+    port = free_port()
+    (workspace / ".prodlens.toml").write_text(f"[dashboard]\nport = {port}\n")
+    return port
+
+
+@pytest.fixture
+def dashboard(workspace):
+    """The real `prodlens dashboard` on a free port, named in the workspace's .prodlens.toml."""
+    port = free_port()
+    (workspace / ".prodlens.toml").write_text(f"[dashboard]\nport = {port}\n")
+    server = subprocess.Popen([sys.executable, "-m", "prodlens", "dashboard", "--root", str(workspace),
+                               "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        for _ in range(1200):  # Datasette takes a moment to start: poll, bounded by pytest-timeout
+            if dashboard_running("127.0.0.1", port):
+                break
+            assert server.poll() is None, server.stderr.read().decode()
+            time.sleep(0.05)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+async def test_open_dashboard_shows_the_statement_page(dashboard, client, workspace):
     document = open_file(client, workspace, JAVA_PATH)
     key = await lens_key(client, document, FAILED)
     url = await run(client, "prodlens.openDashboard", key)
-    assert url == f"http://127.0.0.1:8765/statement/{key}?window=24h"
+    assert url == f"http://127.0.0.1:{dashboard}/statement/{key}?window=24h"
     assert [(d.uri, d.external) for d in client.shown_documents] == [(url, True)]
+    hover = await client.text_document_hover_async(types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri=document), position=types.Position(line=FAILED, character=12)))
+    assert f"[Open in dashboard]({url})" in hover.contents.value
+    assert "not running" not in hover.contents.value
 
 
-async def test_open_dashboard_returns_the_url_to_neovim_07(nvim_client, workspace):
+async def test_open_dashboard_when_it_is_not_running(closed_port, client, workspace):
+    document = open_file(client, workspace, JAVA_PATH)
+    key = await lens_key(client, document, FAILED)
+    url = await run(client, "prodlens.openDashboard", key)
+    assert url == f"http://127.0.0.1:{closed_port}/statement/{key}?window=24h"
+    assert client.shown_documents == []  # no dead page in the browser
+    assert any("the dashboard is not running: start it with `prodlens dashboard --root" in m.message
+               for m in client.messages)
+
+
+async def test_open_dashboard_returns_the_url_to_neovim_07(dashboard, nvim_client, workspace):
     document = open_file(nvim_client, workspace, JAVA_PATH)
     key = await lens_key(nvim_client, document, FAILED)
     url = await run(nvim_client, "prodlens.openDashboard", key)

@@ -142,6 +142,7 @@ class Details:
 
     samples: list[Sample] = field(default_factory=list)
     dashboard_url: str | None = None
+    dashboard_down: str | None = None  # how to start the built-in dashboard when it is not running
     error: str | None = None
 
 
@@ -151,6 +152,7 @@ def fetch_details(handle: StoreHandle, statement: LogStatement, window: str, lim
         store = handle.get()
         time_range = TimeRange.ending_now(window)
         details.dashboard_url = store.dashboard_url(statement, time_range)
+        details.dashboard_down = builtin_dashboard_down(handle)
         details.samples = list(store.samples(statement, time_range, limit))
     except Exception as exc:
         details.error = _message(exc)
@@ -158,8 +160,23 @@ def fetch_details(handle: StoreHandle, statement: LogStatement, window: str, lim
     return details
 
 
-def dashboard_url(handle: StoreHandle, statement: LogStatement, window: str) -> str | None:
-    return handle.get().dashboard_url(statement, TimeRange.ending_now(window))
+def builtin_dashboard_down(handle: StoreHandle) -> str | None:
+    """The embedded store links to prodlens' own dashboard: None when it answers, else how to start it.
+
+    A local probe with a short timeout (a closed port answers at once), on the store thread."""
+    if store_path(handle.config, handle.root) is None:
+        return None  # remote stores link to Kibana/Grafana/...: not ours to probe
+    from ..dashboard.probe import dashboard_running
+
+    settings = handle.config.dashboard
+    if dashboard_running(settings.host, settings.port):
+        return None
+    return f"the dashboard is not running: start it with `prodlens dashboard --root {handle.root}`"
+
+
+def dashboard_url(handle: StoreHandle, statement: LogStatement, window: str) -> tuple[str | None, str | None]:
+    """(URL, why it cannot be opened now)."""
+    return handle.get().dashboard_url(statement, TimeRange.ending_now(window)), builtin_dashboard_down(handle)
 
 
 class CountCache:

@@ -199,6 +199,7 @@ def hover_markdown(
     samples: Sequence[Sample] = (),
     matched: MatchInfo | None = None,
     dashboard_url: str | None = None,
+    dashboard_note: str | None = None,
     now: datetime | None = None,
 ) -> str:
     """The hover: exact counts, sparkline, breakdowns, first/last seen, latest occurrences, matching, link."""
@@ -250,7 +251,8 @@ def hover_markdown(
         lines.append("\n".join(occurrences))
     lines.append(_statement_line(statement, matched))
     if dashboard_url:
-        lines.append(f"[Open in dashboard]({_link_target(dashboard_url)})")
+        link = f"[Open in dashboard]({_link_target(dashboard_url)})"
+        lines.append(f"{link} — {dashboard_note}" if dashboard_note else link)
     return "\n\n".join(lines)
 
 

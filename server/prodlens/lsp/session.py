@@ -436,6 +436,7 @@ class ProdlensServer(LanguageServer):
             samples=details.samples if details else (),
             matched=match_info(statement, details.samples if details else (), ws.same_template(statement)),
             dashboard_url=details.dashboard_url if details else None,
+            dashboard_note=details.dashboard_down if details else None,
         )
         if details is None:
             text += "\n\n_latest occurrences are still loading_"
@@ -477,10 +478,16 @@ class ProdlensServer(LanguageServer):
         ws, statement = found
         loop = asyncio.get_running_loop()
         try:
-            url = await loop.run_in_executor(ws.store_thread, dashboard_url, ws.store, statement, ws.counts.window)
+            url, down = await loop.run_in_executor(
+                ws.store_thread, dashboard_url, ws.store, statement, ws.counts.window
+            )
         except Exception as exc:
             self.show_message(f"prodlens: no dashboard link: {exc}", types.MessageType.Warning)
             return None
+        if url and down:
+            # Opening a dead page helps nobody: say how to start it, and hand back the URL for later.
+            self.show_message(f"prodlens: {down}; then open {url}", types.MessageType.Info)
+            return url
         if not url:
             self.show_message(
                 "prodlens: this store has no dashboard to open (set [dashboard] url_template, or run "
