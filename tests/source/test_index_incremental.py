@@ -241,3 +241,64 @@ def test_edits_across_members_and_syntax_errors_fall_back_correctly(tmp_path: Pa
         SERVICE_JAVA,
     ):
         assert index.update_file("Service.java", text) == extract_source("Service.java", text)
+
+
+LOGS_JAVA = """package shop;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+public final class Logs {
+    private static final Logger LOG = LoggerFactory.getLogger(Logs.class);
+
+    public static void info(String fmt, Object... args) {
+        LOG.info("[shop] " + fmt, args);
+    }
+
+    public static void debug(String fmt, Object... args) {
+        LOG.debug("[shop] " + fmt, args);
+    }
+}
+"""
+
+BROKER_JAVA = """package shop;
+import static shop.Logs.info;
+import static shop.Logs.debug;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+public class Broker {
+    private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
+    private final String information = "info (not a call)";
+
+    public void start(int port) {
+        info("broker starting on {}", port);
+        LOG.info("listening on {}", port);
+    }
+
+    public void stop() {
+        debug("broker stopping");
+        LOG.warn("stopped {}", information);
+        reinfo("not a wrapper");
+    }
+
+    private void reinfo(String s) {
+        info ("spaced call {}", s);
+    }
+}
+"""
+
+
+def test_member_updates_with_cross_file_wrappers_equal_a_fresh_build(tmp_path: Path) -> None:
+    """ActiveMQ's case: wrappers named `info`/`debug` defined in another file, their call sites found by name in
+    the edited file's skeleton. Every one-member update must equal a fresh build of the tree from disk."""
+    (tmp_path / "Logs.java").write_text(LOGS_JAVA)
+    (tmp_path / "Broker.java").write_text(BROKER_JAVA)
+    index = StatementIndex.build(tmp_path, IndexConfig(), use_cache=False)
+    templates = [s.template.text for s in index.for_path("Broker.java")]
+    assert {"[shop] broker starting on {}", "[shop] broker stopping", "[shop] spaced call {}"} <= set(templates)
+    text = BROKER_JAVA
+    rng = random.Random(5)
+    for _ in range(40):
+        text = _valid_edits(text, index.for_path("Broker.java"), rng)
+        updated = index.update_file("Broker.java", text)
+        (tmp_path / "Broker.java").write_text(text)
+        assert updated == StatementIndex.build(tmp_path, IndexConfig(), use_cache=False).for_path("Broker.java")
+    assert index.report.member_updates > 10
