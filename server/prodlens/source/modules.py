@@ -69,6 +69,12 @@ def go_package_path(rel_path: str, module_of_dir: Callable[[str], str | None]) -
     "" for the root), or None when that directory has no go.mod; the nearest one above the file wins, as for the
     go command. Files under `testdata/` are not in any package; under `vendor/` the path after the last
     `vendor/` is the package's own import path.
+
+    The index passes it to the Go extractor as the file's module, but the extractor does not report it as the
+    statements' logger: a statement's logger is the name its records carry, and no Go framework emits the
+    package path by default (`log`, `log/slog`, logrus and zerolog have no logger name; zap's is empty until
+    `Named(...)`; klog records carry file:line). Claiming it would make the matcher treat a record from a logger
+    named elsewhere (`logger.Named("api")` in main, passed down) as contradicting the statement that wrote it.
     """
     directory, _, name = rel_path.rpartition("/")
     if not name.endswith(".go"):
