@@ -57,3 +57,42 @@ def test_cache_fresh_stale_and_missing():
     fresh.counts([PAYING], WINDOW, ok)
     fresh.counts([PAYING], WINDOW, ok)
     assert calls == [1, 1]  # the second call to `fresh` was served from cache
+
+
+def test_a_server_that_never_answers_is_reported_slow_not_waited_for():
+    import socket
+    import threading
+
+    from prodlens.stores.http import Credentials, HttpOptions, RemoteClient
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(4)
+    accepted = []
+    stop = threading.Event()
+
+    def accept():
+        listener.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                accepted.append(listener.accept()[0])  # read nothing, answer nothing
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    port = listener.getsockname()[1]
+    client = RemoteClient("loki", f"http://127.0.0.1:{port}", Credentials(),
+                          HttpOptions(timeout=0.3, connect_timeout=0.3, retries=1, backoff=0.01))
+    try:
+        with pytest.raises(RemoteStoreError) as info:
+            client.request("GET", "/loki/api/v1/query_range")
+    finally:
+        client.close()
+        stop.set()
+        thread.join()
+        for conn in accepted:
+            conn.close()
+        listener.close()
+    assert info.value.kind == "slow" and "did not answer within 0.3 s" in str(info.value)
+    assert len(accepted) == 2  # the first attempt and one retry
