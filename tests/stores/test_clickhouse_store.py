@@ -12,7 +12,7 @@ from prodlens.stores.clickhouse import ClickHouseStore
 from prodlens.stores.registry import open_store
 
 from .conftest import store_config
-from .logdata import LOGIN, DYNAMIC, HOSTILE, HOSTILE_STMT, NEVER, NOW, PAYING, STATEMENTS, WINDOW
+from .logdata import LOGIN, DYNAMIC, NEVER, NOW, PAYING, STATEMENTS, WINDOW
 
 
 @pytest.fixture

@@ -30,7 +30,7 @@ from typing import Any, Sequence
 
 from .. import render
 from ..config import Config
-from ..model import _LEVEL_ALIASES, LEVELS, Bucket, Counts, LogStatement, Sample, normalize_level
+from ..model import _LEVEL_ALIASES, LEVELS, Bucket, Counts, LogStatement, Sample
 from .base import StoreStatus, TimeRange
 from .dashboards import DashboardRequest, build_dashboard_url
 from .http import (RemoteCache, RemoteClient, RemoteStoreError, SampleRedactor, client_from_config, redact_url,
@@ -715,4 +715,4 @@ def _empty_buckets(start: int, step: int, n: int) -> list[Bucket]:
     return [Bucket(datetime.fromtimestamp(start + i * step, timezone.utc), 0) for i in range(n)]
 
 
-__all__ = ["ClickHouseStore", "QueryBuilder", "Values", "resolve_schema", "tsv_escape", "normalize_level"]
+__all__ = ["ClickHouseStore", "QueryBuilder", "Values", "resolve_schema", "tsv_escape"]
