@@ -21,6 +21,7 @@ from . import engine_hyperscan
 from .engine_python import PythonEngine
 from .location import DEFAULT_LOCATION_FIELDS, LocationIndex, record_location
 from .rank import WORDS, contradicts, logger_affinity, rank_key, score
+from ..source.packages import node_loadable
 from .verify import clean_message, matches, prepare
 
 log = logging.getLogger(__name__)
@@ -60,6 +61,13 @@ class Matcher:
         records_config = config.records if isinstance(config, Config) else (config or RecordsConfig())
         self.statements: list[LogStatement] = list(statements)
         self._by_key = {s.key: s for s in self.statements}
+        self._unloadable: frozenset[str] = frozenset()  # paths the runtime cannot load (unused build copies)
+        if root is not None:
+            try:
+                loadable = node_loadable(root, {s.path for s in self.statements})
+                self._unloadable = frozenset(path for path, ok in loadable.items() if not ok)
+            except (OSError, ValueError, RecursionError) as exc:  # a broken package.json must not stop matching
+                log.warning("could not read the packages' entry points: %s", exc)
         self._location_fields = tuple(records_config.location_fields)
         self._locations = LocationIndex(self.statements, records_config.path_prefixes)
         self._location_keys = frozenset(
@@ -270,7 +278,9 @@ class Matcher:
         if len(candidates) == 1:
             only = candidates[0]
             return Match(only.key, method, 1, score(rank_key(only, logger, level, has_exception)), (only.key,))
-        keyed = [(rank_key(s, logger, level, has_exception), s) for s in candidates]
+        unloadable = self._unloadable
+        keyed = [(rank_key(s, logger, level, has_exception, 0 if s.path in unloadable else 1), s)
+                 for s in candidates]
         best = max(k for k, _ in keyed)
         winners = [s for k, s in keyed if k == best]
         if len(winners) == 1:

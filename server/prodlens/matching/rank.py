@@ -7,7 +7,9 @@ Evidence, strongest first (compared in this order):
    and file loosely, so its words are compared with the path's words;
 2. level agreement; 3. production code over tests; 4. most literal characters; 5. fewest holes;
 6. an attached exception agreeing with a statement that passes a throwable;
-7. finer logger evidence (share of the logger's words in the path, fewest extra path words).
+7. the runtime can load the file (of identical build copies in an npm package, only the one `require` reaches
+   runs: `prodlens.source.packages`);
+8. finer logger evidence (share of the logger's words in the path, fewest extra path words).
 Equal keys on the best statements mean the record is ambiguous: no key, `candidates` says how many.
 """
 
@@ -111,7 +113,9 @@ def level_agreement(record_level: str | None, statement_level: str | None) -> in
     return 2 if normalize_level(statement_level) == record_level else 0
 
 
-def rank_key(statement: LogStatement, logger: str | None, level: str | None, has_exception: bool) -> tuple:
+def rank_key(statement: LogStatement, logger: str | None, level: str | None, has_exception: bool,
+             loadable: int = 1) -> tuple:
+    """`loadable`: 0 when the runtime cannot load the statement's file (an unused build copy), else 1."""
     tier, share, extra = logger_affinity(logger, statement.logger, statement.path)
     template = statement.template
     return (
@@ -121,6 +125,7 @@ def rank_key(statement: LogStatement, logger: str | None, level: str | None, has
         template.literal_chars,
         -template.holes,
         1 if statement.throwable == has_exception else 0,
+        loadable,
         share,
         # fewer unrelated path words is weak evidence: enough between two texts, not for text-less statements
         0 if template.is_dynamic else extra,
@@ -129,6 +134,6 @@ def rank_key(statement: LogStatement, logger: str | None, level: str | None, has
 
 def score(key: tuple) -> float:
     """One number summarising a rank key (for display and thresholds; ranking compares the keys)."""
-    tier, level, production, literal, holes, throwable, share, _extra = key
+    tier, level, production, literal, holes, throwable, _loadable, share, _extra = key
     return round(tier * 10 + level * 2 + production + min(literal, 200) / 40 + holes / 100 + share + throwable / 10,
                  3)
