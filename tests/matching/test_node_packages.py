@@ -61,3 +61,11 @@ def test_broken_manifest_is_not_fatal(tmp_path):
     assert node_loadable(tmp_path, paths) == {}
     matcher = Matcher([_statement(p) for p in paths], root=tmp_path, cache_dir=tmp_path / "cache")
     assert matcher.match(LogRecord("flushing 3 packets", level="debug", logger="pkg:socket")).candidates == 3
+
+
+def test_typescript_sources_in_a_package_are_not_what_require_loads(tmp_path):
+    paths = _package(tmp_path, {"name": "pkg", "main": "./build/cjs/index.js"})
+    (tmp_path / "pkg/examples").mkdir()
+    (tmp_path / "pkg/examples/server.ts").write_text(LINE)
+    loadable = node_loadable(tmp_path, [*paths, "pkg/examples/server.ts"])
+    assert loadable["pkg/examples/server.ts"] is False and loadable[paths[0]] is True

@@ -19,6 +19,7 @@ from ..config import Config, RecordsConfig
 from ..model import Hole, HoleKind, LogRecord, LogStatement, Match, MatchMethod, Template, normalize_level
 from . import engine_hyperscan
 from .engine_python import PythonEngine
+from .frames import named_by_trace
 from .location import DEFAULT_LOCATION_FIELDS, LocationIndex, record_location
 from .rank import WORDS, contradicts, logger_affinity, rank_key, score
 from ..source.packages import node_loadable
@@ -186,8 +187,15 @@ class Matcher:
         messages = [clean_message(records[p].message or "") for p in pending]
         fitting = self.engine.match_ids(messages)
         decide = self._decide
+        by_key = self._by_key
         for position, message, template_ids in zip(pending, messages, fitting):
-            results[position] = decide(records[position], message, template_ids)
+            record = records[position]
+            match = decide(record, message, template_ids)
+            if match.key is None and match.candidates > 1 and record.exception:
+                named = named_by_trace(str(record.exception), [by_key[k] for k in match.candidate_keys])
+                if named is not None:
+                    match = Match(named.key, match.method, 1, match.score, match.candidate_keys)
+            results[position] = match
         return results  # type: ignore[return-value]
 
     # ----------------------------------------------------------------------------------------------------------

@@ -16,6 +16,9 @@ from pathlib import PurePosixPath
 from typing import Iterable
 
 _JS_SUFFIXES = (".js", ".cjs", ".mjs")
+# TypeScript sources shipped in a package (examples, typings' neighbours) are never what `require` loads: the
+# package's compiled JavaScript is
+_TS_SUFFIXES = (".ts", ".mts", ".cts", ".tsx")
 _CONDITIONS = ("require", "node", "default")  # what a CommonJS `require` from Node honours, in priority order
 _RELATIVE_SPECIFIER = re.compile(
     r"""(?:\brequire\s*\(\s*|\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(["'])(\.{1,2}/[^"'\n]*|\.{1,2})\1""")
@@ -130,14 +133,14 @@ def _is_package(directory: str, known: dict[str, bool]) -> bool:
 
 
 def node_loadable(root: str | os.PathLike, paths: Iterable[str]) -> dict[str, bool]:
-    """For each JavaScript path (relative to `root`) inside a package that declares entry points: can Node's
-    `require` of that package load it? Paths outside such packages are absent from the answer."""
+    """For each JavaScript or TypeScript path (relative to `root`) inside a package that declares entry points:
+    can Node's `require` of that package load it? Paths outside such packages are absent from the answer."""
     root_text = os.path.abspath(os.fspath(root))
     packages: dict[str, set[str] | None] = {}
     manifests: dict[str, bool] = {}
     answer: dict[str, bool] = {}
     for relative in paths:
-        if not relative.endswith(_JS_SUFFIXES):
+        if not relative.endswith(_JS_SUFFIXES + _TS_SUFFIXES):
             continue
         absolute = os.path.normpath(os.path.join(root_text, relative))
         directory = os.path.dirname(absolute)
