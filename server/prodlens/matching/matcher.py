@@ -28,6 +28,8 @@ from .verify import clean_message, matches, prepare
 log = logging.getLogger(__name__)
 
 _CACHE_LIMIT = 200_000
+_REMEMBER_LIMIT = 32_768  # decisions remembered per rendered message (bounded memory: ≤ 32k × 1 KB messages)
+_REMEMBER_MESSAGE_CHARS = 1024
 _CONTEXT_LINES = 40
 _LEVELS: dict[object, str | None] = {}
 
@@ -94,6 +96,7 @@ class Matcher:
         self._dynamic_parts = {i: prepare(self.statements[i].template) for i in self._dynamic}
         self.engine = self._make_engine(engine, cache_dir)
         self._decisions: dict[tuple, Match] = {}
+        self._remembered: dict[tuple, Match] = {}
         self._recent: dict[object, LogStatement] = {}  # thread -> statement of its previous placed record
         self._eligible_dynamic: dict[tuple, tuple] = {}
 
@@ -174,28 +177,46 @@ class Matcher:
         return best
 
     def _match_alone(self, records: Sequence[LogRecord]) -> list[Match]:
+        """Placement from each record alone. Real logs repeat the same rendered messages heavily (one
+        statement, a few distinct values), so decisions are remembered per (message, logger, level,
+        exception?) in a bounded first-in-first-out cache: a repeat costs one dict lookup instead of a scan."""
         results: list[Match | None] = [None] * len(records)
-        pending: list[int] = []
+        location_keys = self._location_keys
+        remembered = self._remembered
+        unknown: list[int] = []
+        keys: list[tuple | None] = [None] * len(records)
         for position, record in enumerate(records):
             attributes = record.attributes
-            if attributes and not attributes.keys().isdisjoint(self._location_keys):
+            if attributes and not attributes.keys().isdisjoint(location_keys):
                 found = self._by_location(record)
                 if found is not None:
                     results[position] = found
                     continue
-            pending.append(position)
-        messages = [clean_message(records[p].message or "") for p in pending]
-        fitting = self.engine.match_ids(messages)
-        decide = self._decide
+            key = (record.message, record.logger, record.level, not record.exception)
+            decision = remembered.get(key)
+            if decision is None:
+                keys[position] = key
+                unknown.append(position)
+            else:
+                results[position] = decision
+        if unknown:
+            messages = [clean_message(records[p].message or "") for p in unknown]
+            fitting = self.engine.match_ids(messages)
+            decide = self._decide
+            for position, message, template_ids in zip(unknown, messages, fitting):
+                decision = results[position] = decide(records[position], message, template_ids)
+                key = keys[position]
+                if len(message) <= _REMEMBER_MESSAGE_CHARS:
+                    if len(remembered) >= _REMEMBER_LIMIT:
+                        del remembered[next(iter(remembered))]  # oldest first: dicts keep insertion order
+                    remembered[key] = decision
         by_key = self._by_key
-        for position, message, template_ids in zip(pending, messages, fitting):
-            record = records[position]
-            match = decide(record, message, template_ids)
-            if match.key is None and match.candidates > 1 and record.exception:
-                named = named_by_trace(str(record.exception), [by_key[k] for k in match.candidate_keys])
+        for position, record in enumerate(records):
+            match = results[position]
+            if match.key is None and match.candidates > 1 and record.exception:  # type: ignore[union-attr]
+                named = named_by_trace(str(record.exception), [by_key[k] for k in match.candidate_keys])  # type: ignore[union-attr]
                 if named is not None:
-                    match = Match(named.key, match.method, 1, match.score, match.candidate_keys)
-            results[position] = match
+                    results[position] = Match(named.key, match.method, 1, match.score, match.candidate_keys)  # type: ignore[union-attr]
         return results  # type: ignore[return-value]
 
     # ----------------------------------------------------------------------------------------------------------

@@ -187,7 +187,10 @@ def _shape(keys: tuple[str, ...], fields: _Fields) -> tuple:
     chosen = tuple(next((n for n in names if n in present), None)
                    for names in (fields.message, fields.level, fields.logger, fields.time, fields.exception))
     used = frozenset(n for n in chosen if n)
-    return (*chosen, used, not present.isdisjoint(_COMMON_NAMES))
+    # which thread/service/version/host names this key set has, in priority order: worked out once per shape
+    common = tuple((target, present_names) for names, target in _COMMON_TARGETS
+                   if (present_names := tuple(n for n in names if n in present and n not in used)))
+    return (*chosen, used, common)
 
 
 def _record_by_shape(data: dict[str, Any], shape: tuple) -> LogRecord | None:
@@ -213,8 +216,26 @@ def _record_by_shape(data: dict[str, Any], shape: tuple) -> LogRecord | None:
         attributes={k: v for k, v in data.items() if k not in used},
     )
     if common:
-        _common_attributes(record)
+        _apply_common(record, common)
     return record
+
+
+def _apply_common(record: LogRecord, common: tuple) -> None:
+    """`_common_attributes` for a known key set: only the names the shape holds are looked at."""
+    attributes = record.attributes
+    for target, names in common:
+        for name in names:
+            value = attributes[name]
+            if value is not None and value != "":
+                if target == "thread.name":
+                    attributes.setdefault("thread.name", value)
+                elif target == "service":
+                    record.service = record.service or _text(value)
+                elif target == "version":
+                    record.version = record.version or _text(value)
+                else:
+                    record.host = record.host or _text(value)
+                break
 
 
 def _record_general(data: dict[str, Any], fields: _Fields, has_nested: bool) -> LogRecord:
@@ -262,13 +283,14 @@ def _record_general(data: dict[str, Any], fields: _Fields, has_nested: bool) -> 
 
 
 _COMMON_NAMES = frozenset((*_THREAD, *_SERVICE, *_VERSION, *_HOST))
+_COMMON_TARGETS = ((_THREAD, "thread.name"), (_SERVICE, "service"), (_VERSION, "version"), (_HOST, "host"))
 
 
 def _common_attributes(record: LogRecord) -> None:
     attributes = record.attributes
     if not attributes or attributes.keys().isdisjoint(_COMMON_NAMES):
         return
-    for names, target in ((_THREAD, "thread.name"), (_SERVICE, "service"), (_VERSION, "version"), (_HOST, "host")):
+    for names, target in _COMMON_TARGETS:
         for name in names:
             value = attributes.get(name)
             if value is not None and value != "":
