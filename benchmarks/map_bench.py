@@ -9,6 +9,8 @@ frequency, as plain lines (one message per line) and as JSON lines (ts/level/log
 - reading lines only (the ceiling: `for line in file`);
 - prodlens plain: `read_records(fmt="text")` + `Matcher.match_many` in batches of 4096;
 - prodlens JSON: `read_records(fmt="jsonl")` + `Matcher.match_many`;
+- prodlens JSON distinct: the same, but every message rendered afresh (no repeats, so decisions remembered per
+  message never help: the worst case, kept as its own column);
 - naive loop: each record tried against every statement's compiled `render.python_regex` (all of them, since
   ranking needs every fitting statement; on a subsample, extrapolated);
 - drain3 template mining (`TemplateMiner.add_log_message`, on a subsample), when drain3 is installed;
@@ -82,12 +84,13 @@ def fill(template: Template, rng: random.Random) -> str:
     return "".join(out)
 
 
-def make_records(statements, count: int, rng: random.Random) -> tuple[bytes, bytes, list]:
+def make_records(statements, count: int, rng: random.Random) -> tuple[bytes, bytes, bytes, list]:
     weights = [1.0 / (rank + 1) for rank in range(len(statements))]
     chosen = rng.choices(range(len(statements)), weights=weights, k=count)
     distinct = {}
     plain = io.BytesIO()
     jsonl = io.BytesIO()
+    distinct_jsonl = io.BytesIO()  # every message rendered afresh: the worst case for remembered decisions
     samples = []
     for number, index in enumerate(chosen):
         statement = statements[index]
@@ -97,9 +100,14 @@ def make_records(statements, count: int, rng: random.Random) -> tuple[bytes, byt
         plain.write(message.encode() + b"\n")
         jsonl.write(json.dumps({"ts": "2026-11-23T10:00:00.000Z", "level": statement.level.upper(),
                                 "logger": statement.logger, "message": message, "thread": "main"}).encode() + b"\n")
+        fresh = f"{fill(statement.template, rng)} #{number}" if statement.template.parts and not isinstance(
+            statement.template.parts[-1], str) else fill(statement.template, rng)
+        distinct_jsonl.write(json.dumps({"ts": "2026-11-23T10:00:00.000Z", "level": statement.level.upper(),
+                                         "logger": statement.logger, "message": fresh, "thread": "main"}).encode()
+                             + b"\n")
         if number < 50_000:
             samples.append((message, statement))
-    return plain.getvalue(), jsonl.getvalue(), samples
+    return plain.getvalue(), jsonl.getvalue(), distinct_jsonl.getvalue(), samples
 
 
 def rate(count: int, seconds: float) -> float:
@@ -160,12 +168,12 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args(argv)
     print(f"{'templates':>9} {'records':>9} {'engine':>9} {'compile s':>9} {'cached s':>8} {'read lines/s':>13} "
-          f"{'plain rec/s':>12} {'JSON rec/s':>11} {'naive rec/s':>11} {'drain3 rec/s':>12} {'placed plain':>12} "
+          f"{'plain rec/s':>12} {'JSON rec/s':>11} {'JSON distinct':>13} {'naive rec/s':>11} {'drain3 rec/s':>12} {'placed plain':>12} "
           f"{'placed JSON':>11}", flush=True)
     for count in args.templates:
         rng = random.Random(args.seed)
         statements = make_statements(count, rng)
-        plain, jsonl, samples = make_records(statements, args.records, rng)
+        plain, jsonl, distinct, samples = make_records(statements, args.records, rng)
         with tempfile.TemporaryDirectory() as cache:
             started = time.perf_counter()
             matcher = Matcher(statements, cache_dir=cache, engine=args.engine)
@@ -173,16 +181,18 @@ def main(argv=None) -> int:
             started = time.perf_counter()
             matcher = Matcher(statements, cache_dir=cache, engine=args.engine)
             warm = time.perf_counter() - started
+            fresh_matcher = Matcher(statements, cache_dir=cache, engine=args.engine)  # nothing remembered yet
         started = time.perf_counter()
         lines = sum(1 for _ in io.BytesIO(plain))
         read_rate = rate(lines, time.perf_counter() - started)
         plain_s, total, plain_matched = run_prodlens(matcher, plain, "text")
         json_s, _, json_matched = run_prodlens(matcher, jsonl, "jsonl")
+        distinct_s, _, _ = run_prodlens(fresh_matcher, distinct, "jsonl")
         naive = run_naive(statements, samples, args.baseline_sample)
         drain = run_drain(samples, args.drain_sample)
         drain_text = f"{drain:,.0f}" if drain is not None else "n/a"
         print(f"{count:>9} {total:>9} {matcher.engine.name:>9} {cold:>9.1f} {warm:>8.2f} {read_rate:>13,.0f} "
-              f"{rate(total, plain_s):>12,.0f} {rate(total, json_s):>11,.0f} {naive:>11,.0f} {drain_text:>12} "
+              f"{rate(total, plain_s):>12,.0f} {rate(total, json_s):>11,.0f} {rate(total, distinct_s):>13,.0f} {naive:>11,.0f} {drain_text:>12} "
               f"{plain_matched / total:>12.1%} {json_matched / total:>11.1%}", flush=True)
     return 0
 
