@@ -527,8 +527,72 @@ def _raw_lines(stream: Any, limit: int) -> Iterator[tuple[bytes | None, int]]:
         yield chunk, len(chunk)
 
 
+_BLOCK = 1 << 20
+
+
 def _lines(stream: Any, limit: int) -> Iterator[_Line]:
+    """Decoded lines. Binary buffered streams are read in blocks split in C (`read1` returns what is available,
+    so a pipe that is being written is not waited on); anything else goes line by line."""
+    read1 = getattr(stream, "read1", None)
+    if read1 is None:
+        yield from _lines_by_readline(stream, limit)
+        return
     offset = 0
+    number = 0
+    pending = b""
+    skipping = 0  # > 0: inside an oversize line, bytes seen so far
+    while True:
+        block = read1(_BLOCK)
+        if isinstance(block, str):  # a text stream offering read1: its text, as UTF-8
+            block = block.encode("utf-8", "surrogatepass")
+        if not block:
+            break
+        if skipping:
+            newline = block.find(b"\n")
+            if newline < 0:
+                skipping += len(block)
+                continue
+            size = skipping + newline + 1
+            offset += size
+            number += 1
+            skipping = 0
+            yield _Line(None, offset, number, size)
+            block = block[newline + 1:]
+        pieces = (pending + block if pending else block).split(b"\n")
+        pending = pieces.pop()
+        for raw in pieces:
+            size = len(raw) + 1
+            offset += size
+            number += 1
+            if size > limit + 1:
+                yield _Line(None, offset, number, size)
+                continue
+            if raw.endswith(b"\r"):
+                raw = raw[:-1]
+            try:
+                yield _Line(raw.decode("utf-8"), offset, number, size)
+            except UnicodeDecodeError:
+                yield _Line(raw.decode("utf-8", "replace"), offset, number, size,
+                            "invalid UTF-8 (replaced with U+FFFD)")
+        if len(pending) > limit:
+            skipping, pending = len(pending), b""
+    if skipping:
+        yield _Line(None, offset + skipping, number + 1, skipping)
+    elif pending:
+        size = len(pending)
+        if size > limit:
+            yield _Line(None, offset + size, number + 1, size)
+            return
+        try:
+            yield _Line(pending.decode("utf-8"), offset + size, number + 1, size)
+        except UnicodeDecodeError:
+            yield _Line(pending.decode("utf-8", "replace"), offset + size, number + 1, size,
+                        "invalid UTF-8 (replaced with U+FFFD)")
+
+
+def _lines_by_readline(stream: Any, limit: int) -> Iterator[_Line]:
+    offset = 0
+    number = 0
     number = 0
     for raw, size in _raw_lines(stream, limit):
         offset += size
