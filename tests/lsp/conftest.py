@@ -51,10 +51,15 @@ def _init_options(request: pytest.FixtureRequest):
 
 async def _start(lsp_client: LanguageClient, root: Path, capabilities: types.ClientCapabilities, options) -> None:
     lsp_client.lens_refreshes = 0  # type: ignore[attr-defined]
+    lsp_client.registrations = []  # type: ignore[attr-defined]
 
     @lsp_client.feature(types.WORKSPACE_CODE_LENS_REFRESH)
     def _refresh(params: None) -> None:
         lsp_client.lens_refreshes += 1  # type: ignore[attr-defined]
+
+    @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def _register(params: types.RegistrationParams) -> None:
+        lsp_client.registrations.extend(params.registrations)  # type: ignore[attr-defined]
 
     await lsp_client.initialize_session(
         types.InitializeParams(

@@ -103,6 +103,16 @@ def lens_title(state: LensState, *, mention_problem: bool = True) -> str:
     return title
 
 
+def link_tooltip(state: LensState) -> str:
+    """`Open in dashboard: 12.4k hits · 24h` — the count part of the lens, without trend or markers."""
+    counts = state.counts
+    if counts is None:
+        return f"Open in dashboard · {state.window}"
+    if counts.total > 0:
+        return f"Open in dashboard: {humanize(counts.total)} {hits_word(counts.total)} · {state.window}"
+    return f"Open in dashboard: no hits · {state.window}"
+
+
 # --------------------------------------------------------------------------------------------------------------
 # Hover
 

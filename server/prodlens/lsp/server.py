@@ -28,6 +28,7 @@ def initialized(ls: ProdlensServer, params: types.InitializedParams) -> None:
     for ws in ls.workspaces.values():
         ls.report_problems(ws)
         ls.start_indexing(ws)
+    ls.register_file_watchers()
 
 
 @server.feature(types.SHUTDOWN)
@@ -63,6 +64,16 @@ def code_lens(ls: ProdlensServer, params: types.CodeLensParams) -> list[types.Co
 @server.feature(types.CODE_LENS_RESOLVE)
 async def code_lens_resolve(ls: ProdlensServer, lens: types.CodeLens) -> types.CodeLens:
     return await ls.resolve_lens(lens)
+
+
+@server.feature(types.TEXT_DOCUMENT_DOCUMENT_LINK, types.DocumentLinkOptions(resolve_provider=True))
+def document_link(ls: ProdlensServer, params: types.DocumentLinkParams) -> list[types.DocumentLink]:
+    return ls.document_links(params.text_document.uri)
+
+
+@server.feature(types.DOCUMENT_LINK_RESOLVE)
+async def document_link_resolve(ls: ProdlensServer, link: types.DocumentLink) -> types.DocumentLink:
+    return await ls.resolve_link(link)
 
 
 @server.feature(types.TEXT_DOCUMENT_HOVER)

@@ -26,7 +26,7 @@ from ..model import LogStatement
 from . import convert
 from .counts import Details, FetchResult, dashboard_url, fetch_counts, fetch_details, store_signature
 from .diagnostics import document_diagnostics
-from .render import hover_markdown, lens_title, match_info
+from .render import hover_markdown, lens_title, link_tooltip, match_info
 from .workspace import ProdlensWorkspace
 
 log = logging.getLogger(__name__)
@@ -80,6 +80,12 @@ class ProdlensServer(LanguageServer):
     def supports_show_document(self) -> bool:
         window = self.client_capabilities.window
         return bool(window and window.show_document and window.show_document.support)
+
+    def supports_watched_files_registration(self) -> bool:
+        """VS Code can watch files for us; Neovim 0.7 cannot register watchers (and must not be asked to)."""
+        ws = self.client_capabilities.workspace
+        watched = ws.did_change_watched_files if ws else None
+        return bool(watched and watched.dynamic_registration)
 
     def supports_progress(self) -> bool:
         window = self.client_capabilities.window
@@ -233,15 +239,48 @@ class ProdlensServer(LanguageServer):
         if self.published.pop(uri, None):
             self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
+    def register_file_watchers(self) -> None:
+        """After `initialized`: ask the client to tell us about files changed outside the editor (checkouts,
+        generators, another editor), so the index and the configuration follow the disk."""
+        if not self.supports_watched_files_registration():
+            return
+        watchers = [types.FileSystemWatcher(glob_pattern=glob) for glob in convert.WATCHED_GLOBS]
+        registration = types.Registration(
+            id=f"prodlens-watched-files-{uuid.uuid4().hex[:8]}",
+            method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+            register_options=types.DidChangeWatchedFilesRegistrationOptions(watchers=watchers),
+        )
+        self.spawn(self._register(types.RegistrationParams(registrations=[registration])))
+
+    async def _register(self, params: types.RegistrationParams) -> None:
+        try:
+            await self.client_register_capability_async(params)
+        except Exception as exc:  # the editor then simply does not tell us; didOpen/didChange still work
+            log.warning("the client refused to watch files: %s", exc)
+
     def files_changed(self, changes: Sequence[types.FileEvent]) -> None:
+        reconfigure: set[Path] = set()
         for change in changes:
             fs = uris.to_fs_path(change.uri)
             if not fs:
                 continue
             for ws in self.workspaces.values():
                 rel = ws.relative(Path(fs))
-                if rel is not None and not rel.startswith(".prodlens/"):
+                if rel in convert.CONFIG_FILES:
+                    reconfigure.add(ws.root)
+                elif rel is not None and not rel.startswith(".prodlens/"):
                     ws.file_changed_on_disk(rel)
+        for root in reconfigure:
+            self.reload_config(self.workspaces[root])
+
+    def reload_config(self, ws: ProdlensWorkspace) -> None:
+        """`.prodlens.toml` / `pyproject.toml` changed on disk: the same path as new editor settings."""
+        ws.reconfigure(self.init_options)
+        self.report_problems(ws)
+        ws.store_signature = store_signature(ws.config, ws.root)
+        self.refetch_open(ws)
+        self.details.clear()
+        self.schedule_refresh()
 
     def statements(self, uri: str) -> tuple[ProdlensWorkspace, str, list[LogStatement]] | None:
         located = self.locate(uri)
@@ -408,6 +447,51 @@ class ProdlensServer(LanguageServer):
         first = bool(statements) and statements[0].key == key
         lens.command = convert.lens_command(statement, lens_title(ws.counts.state(key), mention_problem=first))
         return lens
+
+    # ---------------------------------------------------------------------------------------- links
+
+    def document_links(self, uri: str) -> list[types.DocumentLink]:
+        """One link per statement, from the index and the count cache only (no store call): the target is
+        filled by `documentLink/resolve` when the user opens the link (see docs/lsp.md for why)."""
+        found = self.statements(uri)
+        if found is None:
+            return []
+        ws, rel, statements = found
+        text = ws.open_texts.get(rel)
+        lines = text.splitlines() if text is not None else None
+        return [
+            convert.document_link(statement, uri, lines, link_tooltip(ws.counts.state(statement.key)))
+            for statement in statements
+        ]
+
+    async def resolve_link(self, link: types.DocumentLink) -> types.DocumentLink:
+        data = link.data if isinstance(link.data, dict) else {}
+        key, uri = data.get("key"), data.get("uri")
+        if not isinstance(key, str) or not isinstance(uri, str):
+            return link
+        located = self.locate(uri)
+        statement = located[0].by_key(key) if located else None
+        if located is None or statement is None:
+            return link
+        ws = located[0]
+        loop = asyncio.get_running_loop()
+        future = loop.run_in_executor(ws.store_thread, dashboard_url, ws.store, statement, ws.counts.window)
+        answer = await _bounded(future, RESOLVE_WAIT if ws.store_is_local else REMOTE_WAIT)
+        tooltip = link_tooltip(ws.counts.state(statement.key))
+        if answer is None:
+            link.tooltip = f"{tooltip} (the store did not answer: try again)"
+            return link
+        url, down = answer
+        if not url:
+            link.tooltip = f"{tooltip} (no dashboard configured: set [dashboard] url_template)"
+            return link
+        link.target = url
+        link.tooltip = tooltip
+        if down:
+            # Still linked: the URL is right as soon as the dashboard runs, and the user is told how to start it.
+            link.tooltip = f"{tooltip} ({down})"
+            self.show_message(f"prodlens: {down}; then reload {url}", types.MessageType.Info)
+        return link
 
     # ------------------------------------------------------------------------------------------- hover
 
