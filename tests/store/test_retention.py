@@ -17,10 +17,10 @@ def _rows(filler, res):
     return filler.writer.db.execute("SELECT count(*), sum(hits) FROM buckets WHERE res = ?", [res]).fetchone()
 
 
-def test_old_records_written_as_hours_and_recent_as_minutes(filler):
+def test_old_records_written_as_hours_and_recent_as_minutes_plus_hours(filler):
     filler.write([(record("Order placed", minutes_ago=m), hit(A.key)) for m in (1, 2, 60 * 72, 60 * 72 + 1)])
     assert _rows(filler, 60) == (2, 2)
-    assert _rows(filler, 3600)[1] == 2
+    assert _rows(filler, 3600)[1] == 4  # hour rows hold every hit, the recent ones too
 
 
 def test_rollup_keeps_totals(filler, store):

@@ -1,7 +1,7 @@
 """Fold matched records into the rows one transaction writes.
 
-Per record this is a few dictionary updates (bucket, first/last seen) and a deque append (the newest records per
-statement). Everything expensive — redaction, SQL — happens per batch for counts, and for samples only when
+Per record this is a few dictionary updates (bucket, first/last seen) and a heap push (the newest records per
+statement by timestamp). Everything expensive — redaction, SQL — happens per batch for counts, and for samples only when
 they are flushed (`take(with_samples=True)`: every few seconds and at the end), so the cost of keeping "the
 latest 20 per statement" does not grow with the log volume. A kill can lose the samples of the last few seconds,
 never a count: samples are a best-effort view, counts are exact.
@@ -10,7 +10,8 @@ never a count: samples are a best-effort view, counts are exact.
 from __future__ import annotations
 
 import time
-from collections import deque
+import heapq
+from itertools import count
 from typing import Any
 
 from ..model import LogRecord, Match
@@ -41,7 +42,9 @@ class Aggregator:
         self.version = version or ""
         self.rollup_after_s = rollup_after_s
         self.retention_s = retention_s
-        self._samples: dict[str, deque[tuple[float, LogRecord, int]]] = {}
+        # key -> min-heap of (timestamp, arrival, record, ambiguous): the newest `samples_per_key` by timestamp
+        self._samples: dict[str, list[tuple[float, int, LogRecord, int]]] = {}
+        self._arrival = count()
         self._redacted: dict[str, str] = {}  # attribute values repeat (hosts, versions): redact each once
         self.reset_clock(now)
         self._new()
@@ -75,6 +78,7 @@ class Aggregator:
         retention_cutoff = self.retention_cutoff
         default_service = self.service
         default_version = self.version
+        arrival = self._arrival
         matched = expired = 0
         for record, match in zip(records, matches):
             key = match.key
@@ -117,8 +121,11 @@ class Aggregator:
             if n_samples:
                 ring = samples.get(key)
                 if ring is None:
-                    ring = samples[key] = deque(maxlen=n_samples)
-                ring.append((t, record, 0))
+                    samples[key] = [(t, next(arrival), record, 0)]
+                elif len(ring) < n_samples:
+                    heapq.heappush(ring, (t, next(arrival), record, 0))
+                elif t >= ring[0][0]:
+                    heapq.heapreplace(ring, (t, next(arrival), record, 0))
         totals["records"] += len(records)
         totals["matched"] += matched
         totals["expired"] += expired
@@ -147,10 +154,12 @@ class Aggregator:
             else:
                 s[0], s[1], s[2] = min(s[0], t), max(s[1], t), s[2] + 1
             if self.samples_per_key:
-                ring = self._samples.get(key)
-                if ring is None:
-                    ring = self._samples[key] = deque(maxlen=self.samples_per_key)
-                ring.append((t, record, 1))
+                ring = self._samples.setdefault(key, [])
+                entry = (t, next(self._arrival), record, 1)
+                if len(ring) < self.samples_per_key:
+                    heapq.heappush(ring, entry)
+                elif t >= ring[0][0]:
+                    heapq.heapreplace(ring, entry)
         return 0
 
     def _add_unmatched(self, record: LogRecord, t: float) -> None:
@@ -175,7 +184,7 @@ class Aggregator:
         if with_samples:
             for key, ring in self._samples.items():
                 sample = self._sample
-                batch.samples[key] = [sample(t, record, amb) for t, record, amb in sorted(ring, key=_first)]
+                batch.samples[key] = [sample(t, record, amb) for t, _, record, amb in sorted(ring, key=_first2)]
             self._samples = {}
         for ident, record in self._unmatched_examples.items():
             batch.unmatched[ident].example = redact(_clip(record.message)) or ""
@@ -208,8 +217,8 @@ class Aggregator:
         return done
 
 
-def _first(item: tuple[float, LogRecord, int]) -> float:
-    return item[0]
+def _first2(item: tuple[float, int, LogRecord, int]) -> tuple[float, int]:
+    return item[0], item[1]
 
 
 def _clip(text: str) -> str:

@@ -38,7 +38,7 @@ from .base import StoreError, StoreStatus, TimeRange
 if TYPE_CHECKING:  # sqlite-utils (and the pandas it probes for) is imported by the writer only: readers stay light
     import sqlite_utils
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: hour rows written alongside minute rows; bucket key ordered (key, res, start, ...)
 MINUTE = 60
 HOUR = 3600
 READ_BUSY_TIMEOUT_S = 0.25  # a reader waits at most this long for a lock; WAL readers rarely wait at all
@@ -53,6 +53,24 @@ def statement_set_hash(statements: Iterable[LogStatement]) -> str:
     for key in sorted({s.key for s in statements}):
         digest.update(key.encode("ascii", "replace") + b"\n")
     return digest.hexdigest()
+
+
+def _range_parts(lo: int, hi: int) -> list[tuple[int, int, int, int]]:
+    """How to sum the hits of [lo, hi) from bucket rows: (res, from, to, sign) ranges of row starts.
+
+    Whole hours come from hour rows; the partial hour at the start from minute rows; the partial hour at the end
+    is its hour row minus the minute rows after `hi` (zero when the window ends now). That last form keeps hits
+    that exist only as hour rows (rolled-up minutes, re-matched shapes) in the newest hour, as before, while
+    staying exact to the minute. A window inside one hour reads minutes only."""
+    first_whole = -(-lo // HOUR) * HOUR
+    if first_whole > hi - hi % HOUR:
+        return [(MINUTE, lo, hi, 1)]
+    parts = [(HOUR, first_whole, hi, 1)]
+    if lo < first_whole:
+        parts.append((MINUTE, lo, first_whole, 1))
+    if hi % HOUR:
+        parts.append((MINUTE, hi, hi - hi % HOUR + HOUR, -1))
+    return parts
 
 
 def _epoch(value: datetime) -> float:
@@ -134,13 +152,16 @@ def ensure_schema(db: "sqlite_utils.Database") -> None:
             f"{db.conn.execute('PRAGMA database_list').fetchone()[2]}: store schema version {found[0]} is not "
             f"supported (expected {SCHEMA_VERSION}); move the file away and ingest again"
         )
-    # The hottest table: one upsert per (statement, minute, level, service, version) per batch. WITHOUT ROWID
-    # keeps it one B-tree (sqlite-utils cannot declare that, hence the SQL); rows are written in key order, so
-    # upserts walk the tree instead of jumping around it (~2x the rate of a rowid table with a PK index).
+    # The hottest table: one upsert per (statement, minute, level, service, version) per batch, plus one per
+    # hour. Hour rows hold every hit (recent ones too), minute rows only recent ones, so a long window reads
+    # hours and only its two partial edge hours from minutes. `res` comes before `start` in the key so reading
+    # one resolution over a range never walks the other's rows. WITHOUT ROWID keeps it one B-tree
+    # (sqlite-utils cannot declare that, hence the SQL); rows are written in key order, so upserts walk the
+    # tree instead of jumping around it (~2x the rate of a rowid table with a PK index).
     db.execute(
         "CREATE TABLE IF NOT EXISTS buckets (key TEXT NOT NULL, start INTEGER NOT NULL, res INTEGER NOT NULL, "
         "level TEXT NOT NULL, service TEXT NOT NULL, version TEXT NOT NULL, hits INTEGER NOT NULL DEFAULT 0, "
-        "ambiguous INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (key, start, res, level, service, version)) "
+        "ambiguous INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (key, res, start, level, service, version)) "
         "WITHOUT ROWID"
     )
     db["seen"].create(
@@ -231,6 +252,35 @@ class BatchData:
         return not (self.buckets or self.seen or self.samples or self.unmatched or any(self.totals.values()))
 
 
+def _with_hour_rows(buckets: dict[tuple[str, int, int, str, str, str], list[int]]) -> list[tuple]:
+    """The batch's rows plus the hour rows its minute rows add up to (summed here, in memory: one extra upsert
+    per statement-hour instead of a read-time scan of 60 minute rows)."""
+    hours: dict[tuple[str, int, int, str, str, str], list[int]] = {}
+    rows = []
+    for (key, start, res, level, service, version), (hits, ambiguous) in buckets.items():
+        if res == MINUTE:
+            rows.append((key, start, res, level, service, version, hits, ambiguous))
+            ident = (key, start - start % HOUR, HOUR, level, service, version)
+        else:
+            ident = (key, start, res, level, service, version)
+        cell = hours.get(ident)
+        if cell is None:
+            hours[ident] = [hits, ambiguous]
+        else:
+            cell[0] += hits
+            cell[1] += ambiguous
+    rows.extend((*k, v[0], v[1]) for k, v in hours.items())
+    return rows
+
+
+def _sample_ts(row: SampleRow) -> float:
+    return row.ts
+
+
+def _bucket_order(row: tuple) -> tuple:
+    return (row[0], row[2], row[1], row[3], row[4], row[5])
+
+
 # ----------------------------------------------------------------------------------------------------------------
 # The writer (used only by prodlens.ingest, which holds the single-writer lock)
 
@@ -316,9 +366,9 @@ class SqliteWriter:
             conn.executemany(
                 "INSERT INTO buckets(key, start, res, level, service, version, hits, ambiguous) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT(key, start, res, level, service, version) "
+                "ON CONFLICT(key, res, start, level, service, version) "
                 "DO UPDATE SET hits = hits + excluded.hits, ambiguous = ambiguous + excluded.ambiguous",
-                sorted((*k, v[0], v[1]) for k, v in batch.buckets.items()),
+                sorted(_with_hour_rows(batch.buckets), key=_bucket_order),
             )
         if batch.seen:
             conn.executemany(
@@ -339,31 +389,35 @@ class SqliteWriter:
             )
 
     def _write_samples(self, conn: sqlite3.Connection, samples: dict[str, list[SampleRow]]) -> None:
-        # A ring of `samples_per_key` slots per statement: the next slot comes from seen.samples_seq, so keeping
-        # the latest N costs one upsert per sample and no DELETE scans.
+        # `samples_per_key` slots per statement holding the newest samples by timestamp (not the last ingested:
+        # logs arrive out of order — several files, rotated files newest first, backfills). A new sample takes
+        # a free slot, else the slot of the oldest kept sample when it is at least as new.
         n = self.samples_per_key
-        seqs = dict(
-            conn.execute(
-                "SELECT key, samples_seq FROM seen WHERE key IN (SELECT value FROM json_each(?))",
-                [json.dumps(list(samples))],
-            ).fetchall()
-        )
+        kept: dict[str, dict[int, float]] = {}
+        for key, slot, ts in conn.execute(
+            "SELECT key, slot, ts FROM samples WHERE key IN (SELECT value FROM json_each(?))",
+            [json.dumps(list(samples))],
+        ):
+            kept.setdefault(key, {})[slot] = ts if ts is not None else float("-inf")
         rows = []
-        new_seq = []
         for key, items in samples.items():
-            seq = seqs.get(key) or 0
-            for item in items[-n:]:
-                rows.append((key, seq % n, item.ts, item.level, item.message, item.host, item.service,
+            slots = kept.get(key) or {}
+            for item in sorted(items, key=_sample_ts)[-n:]:
+                if len(slots) < n:
+                    slot = next(i for i in range(n) if i not in slots)
+                else:
+                    slot = min(slots, key=slots.__getitem__)
+                    if item.ts < slots[slot]:
+                        continue
+                slots[slot] = item.ts
+                rows.append((key, slot, item.ts, item.level, item.message, item.host, item.service,
                              item.version, item.trace_id, int(item.ambiguous)))
-                seq += 1
-            new_seq.append((seq, key))
         rows.sort(key=lambda row: (row[0], row[1]))
         conn.executemany(
             "INSERT OR REPLACE INTO samples(key, slot, ts, level, message, host, service, version, trace_id, "
             "ambiguous) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
-        conn.executemany("UPDATE seen SET samples_seq = ? WHERE key = ?", new_seq)
 
     def _write_unmatched(self, conn: sqlite3.Connection, unmatched: dict[tuple[str, str, str], UnmatchedRow]) -> None:
         for (shape, level, service), row in unmatched.items():
@@ -465,7 +519,7 @@ class SqliteWriter:
     # -- retention --------------------------------------------------------------------------------------------
 
     def prune(self, *, now: float, retention_s: float, rollup_after_s: float, max_bytes: int | None) -> dict[str, int]:
-        """Roll minute buckets older than `rollup_after_s` into hours, drop data older than the retention, and
+        """Drop minute buckets older than `rollup_after_s` (their hour rows stay), drop data older than the retention, and
         drop the oldest hours while the file is over `max_bytes`. Each step is its own short transaction so a
         reader or a kill in between sees a consistent store."""
         done = {"rolled_up": 0, "pruned": 0}
@@ -473,15 +527,7 @@ class SqliteWriter:
         rollup_cutoff = int(now - rollup_after_s) // HOUR * HOUR
         try:
             conn = self.db.conn
-            with _transaction(conn):
-                conn.execute(
-                    "INSERT INTO buckets(key, start, res, level, service, version, hits, ambiguous) "
-                    "SELECT key, start - start % 3600, 3600, level, service, version, sum(hits), sum(ambiguous) "
-                    "FROM buckets WHERE res = 60 AND start < ? GROUP BY 1, 2, 4, 5, 6 "
-                    "ON CONFLICT(key, start, res, level, service, version) "
-                    "DO UPDATE SET hits = hits + excluded.hits, ambiguous = ambiguous + excluded.ambiguous",
-                    [rollup_cutoff],
-                )
+            with _transaction(conn):  # hour rows already hold these hits (written at ingest): just forget minutes
                 done["rolled_up"] = conn.execute(
                     "DELETE FROM buckets WHERE res = 60 AND start < ?", [rollup_cutoff]
                 ).rowcount
@@ -673,20 +719,36 @@ class SqliteStore:
         slots = max(1, math.ceil(length / width))
         key_json = json.dumps(keys)
 
+        current = _range_parts(start, end)
+        previous = _range_parts(prev_start, start)
+
         def work(conn: sqlite3.Connection) -> None:
-            series = conn.execute(
-                "SELECT key, CASE WHEN start < :start THEN -1 ELSE (start - :start) / :width END AS slot, "
-                "sum(hits), sum(ambiguous) FROM buckets "
-                "WHERE key IN (SELECT value FROM json_each(:keys)) AND start >= :prev AND start < :end "
-                "GROUP BY key, slot",
-                {"start": start, "width": width, "keys": key_json, "prev": prev_start, "end": end},
-            ).fetchall()
-            breakdown = conn.execute(
-                "SELECT key, level, service, version, sum(hits) FROM buckets "
-                "WHERE key IN (SELECT value FROM json_each(:keys)) AND start >= :start AND start < :end "
-                "GROUP BY key, level, service, version",
-                {"keys": key_json, "start": start, "end": end},
-            ).fetchall()
+            series: list[tuple[str, int, int, int]] = []
+            breakdown: list[tuple[str, str, str, str, int]] = []
+            for slot_of, parts in ((None, current), (-1, previous)):
+                for res, lo, hi, sign in parts:
+                    params = {"start": start, "width": width, "keys": key_json, "res": res, "lo": lo, "hi": hi}
+                    if slot_of is None:
+                        rows = conn.execute(
+                            "SELECT key, max(0, (start - :start) / :width) AS slot, sum(hits), sum(ambiguous) "
+                            "FROM buckets WHERE key IN (SELECT value FROM json_each(:keys)) AND res = :res "
+                            "AND start >= :lo AND start < :hi GROUP BY key, slot", params,
+                        ).fetchall()
+                        breakdown.extend(
+                            (key, level, service, version, sign * hits) for key, level, service, version, hits in
+                            conn.execute(
+                                "SELECT key, level, service, version, sum(hits) FROM buckets "
+                                "WHERE key IN (SELECT value FROM json_each(:keys)) AND res = :res "
+                                "AND start >= :lo AND start < :hi GROUP BY key, level, service, version", params,
+                            )
+                        )
+                    else:
+                        rows = conn.execute(
+                            "SELECT key, -1, sum(hits), sum(ambiguous) FROM buckets "
+                            "WHERE key IN (SELECT value FROM json_each(:keys)) AND res = :res "
+                            "AND start >= :lo AND start < :hi GROUP BY key", params,
+                        ).fetchall()
+                    series.extend((key, slot, sign * hits, sign * amb) for key, slot, hits, amb in rows)
             seen = conn.execute(
                 "SELECT key, first_seen, last_seen FROM seen WHERE key IN (SELECT value FROM json_each(?))",
                 [key_json],
@@ -708,6 +770,10 @@ class SqliteStore:
                     counts.by_service[service] = counts.by_service.get(service, 0) + hits
                 if version:
                     counts.by_version[version] = counts.by_version.get(version, 0) + hits
+            for counts in result.values():  # an edge subtraction can leave a dimension at zero: not "seen"
+                for part in (counts.by_level, counts.by_service, counts.by_version):
+                    for name in [name for name, hits in part.items() if not hits]:
+                        del part[name]
             for key, first_seen, last_seen in seen:
                 result[key].first_seen = _dt(first_seen)
                 result[key].last_seen = _dt(last_seen)
