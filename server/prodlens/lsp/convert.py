@@ -56,7 +56,9 @@ def lens_command(statement: LogStatement, title: str) -> types.Command:
         title=title, command=OPEN_DASHBOARD, arguments=[statement.key])
 
 
-def document_link(statement: LogStatement, uri: str, lines: list[str] | None, tooltip: str) -> types.DocumentLink:
+def document_link(
+    statement: LogStatement, uri: str, lines: list[str] | None, tooltip: str | None
+) -> types.DocumentLink:
     """A link over the message literal when it sits on the call's first line, else over the call's first
     line; `data` lets `documentLink/resolve` find the statement again."""
     return types.DocumentLink(

@@ -87,6 +87,10 @@ class ProdlensServer(LanguageServer):
         watched = ws.did_change_watched_files if ws else None
         return bool(watched and watched.dynamic_registration)
 
+    def supports_link_tooltips(self) -> bool:
+        document = self.client_capabilities.text_document
+        return bool(document and document.document_link and document.document_link.tooltip_support)
+
     def supports_progress(self) -> bool:
         window = self.client_capabilities.window
         return bool(window and window.work_done_progress)
@@ -459,8 +463,11 @@ class ProdlensServer(LanguageServer):
         ws, rel, statements = found
         text = ws.open_texts.get(rel)
         lines = text.splitlines() if text is not None else None
+        tooltips = self.supports_link_tooltips()
         return [
-            convert.document_link(statement, uri, lines, link_tooltip(ws.counts.state(statement.key)))
+            convert.document_link(
+                statement, uri, lines, link_tooltip(ws.counts.state(statement.key)) if tooltips else None
+            )
             for statement in statements
         ]
 
@@ -478,19 +485,20 @@ class ProdlensServer(LanguageServer):
         future = loop.run_in_executor(ws.store_thread, dashboard_url, ws.store, statement, ws.counts.window)
         answer = await _bounded(future, RESOLVE_WAIT if ws.store_is_local else REMOTE_WAIT)
         tooltip = link_tooltip(ws.counts.state(statement.key))
+        url, down = answer if answer is not None else (None, None)
+        link.tooltip = tooltip
         if answer is None:
             link.tooltip = f"{tooltip} (the store did not answer: try again)"
-            return link
-        url, down = answer
-        if not url:
+        elif not url:
             link.tooltip = f"{tooltip} (no dashboard configured: set [dashboard] url_template)"
-            return link
-        link.target = url
-        link.tooltip = tooltip
-        if down:
+        else:
+            link.target = url
+        if url and down:
             # Still linked: the URL is right as soon as the dashboard runs, and the user is told how to start it.
             link.tooltip = f"{tooltip} ({down})"
             self.show_message(f"prodlens: {down}; then reload {url}", types.MessageType.Info)
+        if not self.supports_link_tooltips():
+            link.tooltip = None
         return link
 
     # ------------------------------------------------------------------------------------------- hover
