@@ -43,3 +43,23 @@ def test_trace_naming_both_or_another_package_keeps_the_tie():
     other_package = "\tat org.other.Context.a(Context.java:208)\n"
     assert named_by_trace(other_package, [first, second]) is None
     assert named_by_trace("not a trace at all\x00" * 1000, [first, second]) is None
+
+
+def test_python_logger_naming_module_and_class_picks_the_class(tmp_path):
+    source = ("import logging\nlogger = logging.getLogger(__name__)\n\n\nclass QueuePool:\n"
+              "    def recreate(self):\n        self.logger.info('Pool recreating')\n\n\n"
+              "class NullPool:\n    def recreate(self):\n        self.logger.info('Pool recreating')\n")
+    (tmp_path / "shop" / "pool").mkdir(parents=True)
+    (tmp_path / "shop" / "pool" / "impl.py").write_text(source)
+    template = Template.of("Pool recreating")
+    first, second = (LogStatement(
+        key=statement_key("shop/pool/impl.py", template, "info", line), path="shop/pool/impl.py",
+        range=Range(line - 1, 8, line - 1, 40), language="python", framework="logging", level="info", logger=None,
+        template=template, confidence=Confidence.FULL) for line in (7, 12))
+    matcher = Matcher([first, second], root=tmp_path, cache_dir=tmp_path / "cache")
+    assert matcher.match(LogRecord("Pool recreating", level="info", logger="shop.pool.impl.NullPool")).key == second.key
+    assert matcher.match(LogRecord("Pool recreating", level="info", logger="shop.pool.impl.QueuePool.main")).key \
+        == first.key
+    unknown_class = matcher.match(LogRecord("Pool recreating", level="info", logger="shop.pool.impl.StaticPool"))
+    assert unknown_class.key is None and unknown_class.candidates == 2
+    assert matcher.match(LogRecord("Pool recreating", level="info", logger="shop.pool.impl")).candidates == 2

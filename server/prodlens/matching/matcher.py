@@ -23,6 +23,7 @@ from .frames import named_by_trace
 from .location import DEFAULT_LOCATION_FIELDS, LocationIndex, record_location
 from .rank import WORDS, contradicts, logger_affinity, rank_key, score
 from ..source.packages import node_loadable
+from ..source.scopes import innermost_class
 from .verify import clean_message, matches, prepare
 
 log = logging.getLogger(__name__)
@@ -64,6 +65,7 @@ class Matcher:
         records_config = config.records if isinstance(config, Config) else (config or RecordsConfig())
         self.statements: list[LogStatement] = list(statements)
         self._by_key = {s.key: s for s in self.statements}
+        self._root = os.fspath(root) if root is not None else None
         self._unloadable: frozenset[str] = frozenset()  # paths the runtime cannot load (unused build copies)
         if root is not None:
             try:
@@ -160,6 +162,30 @@ class Matcher:
                 if len(recent) > 10_000:
                     recent.clear()
 
+    def _by_logger_class(self, logger: str, keys: tuple[str, ...]) -> LogStatement | None:
+        """A Python logger named module + class (`pkg.mod.Class`, maybe with a suffix) picks, among tied
+        candidates in `pkg/mod.py`, the one whose innermost enclosing class is `Class` — if exactly one is."""
+        chosen = None
+        for key in keys:
+            statement = self._by_key[key]
+            path = statement.path
+            if not path.endswith(".py"):
+                return None
+            module = path[:-3].replace("/", ".")
+            if module.endswith(".__init__"):
+                module = module[: -len(".__init__")]
+            head = logger
+            while head and not (module == head or module.endswith("." + head)):
+                head = head.rpartition(".")[0]  # a repository path may carry a prefix the logger lacks: compare tails
+            if not head or not logger.startswith(head + "."):
+                continue
+            class_name = logger[len(head) + 1:].split(".", 1)[0]
+            if innermost_class(os.path.join(self._root, path), statement.line) == class_name:
+                if chosen is not None:
+                    return None
+                chosen = statement
+        return chosen
+
     def _nearest(self, previous: LogStatement, keys: tuple[str, ...]) -> LogStatement | None:
         distances = []
         for key in keys:
@@ -179,7 +205,7 @@ class Matcher:
     def _match_alone(self, records: Sequence[LogRecord]) -> list[Match]:
         """Placement from each record alone. Real logs repeat the same rendered messages heavily (one
         statement, a few distinct values), so decisions are remembered per (message, logger, level,
-        exception?) in a bounded first-in-first-out cache: a repeat costs one dict lookup instead of a scan."""
+        exception?) in a bounded cache (emptied when full): a repeat costs one dict lookup instead of a scan."""
         results: list[Match | None] = [None] * len(records)
         location_keys = self._location_keys
         remembered = self._remembered
@@ -208,7 +234,9 @@ class Matcher:
                 key = keys[position]
                 if len(message) <= _REMEMBER_MESSAGE_CHARS:
                     if len(remembered) >= _REMEMBER_LIMIT:
-                        del remembered[next(iter(remembered))]  # oldest first: dicts keep insertion order
+                        # start afresh: evicting oldest-first from a dict degrades (iteration skips the holes left by
+                        # deletions), and the messages that repeat come back within a few thousand records
+                        remembered.clear()
                     remembered[key] = decision
         by_key = self._by_key
         for position, record in enumerate(records):
@@ -217,6 +245,11 @@ class Matcher:
                 named = named_by_trace(str(record.exception), [by_key[k] for k in match.candidate_keys])  # type: ignore[union-attr]
                 if named is not None:
                     results[position] = Match(named.key, match.method, 1, match.score, match.candidate_keys)  # type: ignore[union-attr]
+                    continue
+            if match.key is None and match.candidates > 1 and record.logger and self._root is not None:  # type: ignore[union-attr]
+                chosen = self._by_logger_class(record.logger, match.candidate_keys)  # type: ignore[union-attr]
+                if chosen is not None:
+                    results[position] = Match(chosen.key, match.method, 1, match.score, match.candidate_keys)  # type: ignore[union-attr]
         return results  # type: ignore[return-value]
 
     # ----------------------------------------------------------------------------------------------------------
