@@ -6,6 +6,7 @@ import socket
 import subprocess
 import sys
 
+import pytest
 from lsprotocol import types
 from prodlens.dashboard.probe import dashboard_running
 
@@ -120,3 +121,10 @@ async def test_no_tooltips_for_a_client_without_tooltip_support(nvim_client, wor
     link = (await links(nvim_client, document))[FAILED]
     assert link.tooltip is None
     assert (await nvim_client.document_link_resolve_async(link)).tooltip is None
+
+
+@pytest.mark.no_store
+async def test_a_missing_store_gives_links_that_say_why_they_lead_nowhere(client, workspace):
+    link = await resolve_failed_link(client, workspace)
+    assert link.target is None
+    assert link.tooltip.startswith("Open in dashboard · 24h (no dashboard link: "), link.tooltip

@@ -108,7 +108,7 @@ class FetchResult:
     seconds: float = 0.0
 
 
-def _message(exc: BaseException) -> str:
+def store_error_message(exc: BaseException) -> str:
     if isinstance(exc, StoreError):
         return str(exc) or "the store did not answer"
     return f"store error: {type(exc).__name__}: {exc}"
@@ -129,7 +129,7 @@ def fetch_counts(handle: StoreHandle, statements: Sequence[LogStatement], window
             longer = store.counts(statements, TimeRange.ending_now(retention))
             result.retention_totals = {k: c.total for k, c in longer.items()}
     except Exception as exc:  # StoreError or a store bug: either way the editor keeps working
-        result.error = _message(exc)
+        result.error = store_error_message(exc)
         log.info("counts failed: %s", result.error)
         handle.reset()
     result.seconds = time.perf_counter() - started
@@ -155,7 +155,7 @@ def fetch_details(handle: StoreHandle, statement: LogStatement, window: str, lim
         details.dashboard_down = builtin_dashboard_down(handle)
         details.samples = list(store.samples(statement, time_range, limit))
     except Exception as exc:
-        details.error = _message(exc)
+        details.error = store_error_message(exc)
         handle.reset()
     return details
 

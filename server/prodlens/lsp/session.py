@@ -24,7 +24,15 @@ from pygls.lsp.server import LanguageServer
 from .. import __version__
 from ..model import LogStatement
 from . import convert
-from .counts import Details, FetchResult, dashboard_url, fetch_counts, fetch_details, store_signature
+from .counts import (
+    Details,
+    FetchResult,
+    dashboard_url,
+    fetch_counts,
+    fetch_details,
+    store_error_message,
+    store_signature,
+)
 from .diagnostics import document_diagnostics
 from .render import hover_markdown, lens_title, link_tooltip, match_info
 from .workspace import ProdlensWorkspace
@@ -482,13 +490,13 @@ class ProdlensServer(LanguageServer):
             return link
         ws = located[0]
         loop = asyncio.get_running_loop()
-        future = loop.run_in_executor(ws.store_thread, dashboard_url, ws.store, statement, ws.counts.window)
+        future = loop.run_in_executor(ws.store_thread, _link_target, ws.store, statement, ws.counts.window)
         answer = await _bounded(future, RESOLVE_WAIT if ws.store_is_local else REMOTE_WAIT)
         tooltip = link_tooltip(ws.counts.state(statement.key))
-        url, down = answer if answer is not None else (None, None)
+        url, down, error = answer if answer is not None else (None, None, "the store did not answer: try again")
         link.tooltip = tooltip
-        if answer is None:
-            link.tooltip = f"{tooltip} (the store did not answer: try again)"
+        if error:
+            link.tooltip = f"{tooltip} (no dashboard link: {error})"
         elif not url:
             link.tooltip = f"{tooltip} (no dashboard configured: set [dashboard] url_template)"
         else:
@@ -758,6 +766,16 @@ class ProdlensServer(LanguageServer):
             task.cancel()
         for ws in self.workspaces.values():
             ws.close()
+
+
+def _link_target(handle, statement: LogStatement, window: str) -> tuple[str | None, str | None, str | None]:
+    """Store thread: (URL, why the built-in dashboard cannot show it now, why there is no URL)."""
+    try:
+        url, down = dashboard_url(handle, statement, window)
+    except Exception as exc:  # a missing or broken store: the link says so instead of failing the request
+        handle.reset()
+        return None, None, store_error_message(exc)
+    return url, down, None
 
 
 def _apply_quietly(ws: ProdlensWorkspace, done: asyncio.Future) -> None:
