@@ -292,6 +292,52 @@ def test_vscode_end_to_end(tmp_path: Path) -> None:
     workspace = tmp_path / "demo"
     workspace.mkdir()
     _make_workspace(workspace)
+    # "Open in Dashboard" opens the built-in dashboard only while it runs (otherwise the server says how to
+    # start it): run it as a user would, on a free port named in the workspace's configuration.
+    dashboard_port = _free_port()
+    (workspace / ".prodlens.toml").write_text(f"[dashboard]\nport = {dashboard_port}\n", encoding="utf-8")
+    dashboard = _start_dashboard(workspace, dashboard_port)
+    try:
+        _run_end_to_end(tmp_path, workspace)
+    finally:
+        dashboard.terminate()
+        try:
+            dashboard.wait(10)
+        except subprocess.TimeoutExpired:
+            dashboard.kill()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start_dashboard(workspace: Path, port: int) -> subprocess.Popen:
+    """A real `prodlens dashboard` for the workspace, ready when its marker page answers."""
+    import time
+    import urllib.request
+
+    proc = subprocess.Popen([sys.executable, "-m", "prodlens", "dashboard", "--root", str(workspace)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/-/prodlens.json", timeout=1) as response:
+                if b"prodlens" in response.read():
+                    return proc
+        except OSError:
+            pass
+        if proc.poll() is not None:
+            break
+        time.sleep(0.2)
+    proc.kill()
+    raise AssertionError(f"prodlens dashboard did not start: {proc.stderr.read().decode(errors='replace')[-2000:]}")
+
+
+def _run_end_to_end(tmp_path: Path, workspace: Path) -> None:
     expected = _expectations(workspace)
     other = next((p for p in _source_files(workspace) if p != expected["find"]["path"]), None)
 
