@@ -60,23 +60,35 @@ def _message(rng: random.Random, template: str) -> str:
     return template % (f"id{rng.randint(1, 10**6)}", f"k{rng.randint(1, 999)}", rng.randint(1, 5000))
 
 
-def write_logs(path: Path, templates, records: int, fmt: str, rng: random.Random, target_bytes: int = 0) -> int:
-    """Write `records` lines (or until `target_bytes`), in time order over the last 2 days, as real logs are.
-    Returns lines written."""
+def write_logs(path: Path, templates, records: int, fmt: str, rng: random.Random, target_bytes: int = 0,
+               zipf: bool = False, span_s: float = 2 * 86400) -> int:
+    """Write `records` lines (or until `target_bytes`), in time order over the last `span_s` seconds, as real
+    logs are. Statements are drawn uniformly (the worst case for the store: nearly every record its own
+    statement-minute bucket, every statement filling its samples) or, with `zipf`, with Zipf-like frequencies
+    (the statement of rank r has weight 1/r), as a real service's logs are. Returns lines written."""
     now = datetime.now(timezone.utc)
     expected = records or max(1, target_bytes // 190)
-    step = 2 * 86400 / expected
+    step = span_s / expected
+    cumulative = None
+    if zipf:
+        cumulative, acc = [], 0.0
+        for rank in range(len(templates)):
+            acc += 1.0 / (rank + 1)
+            cumulative.append(acc)
     written = 0
     size = 0
     levels = {"info": "INFO", "warning": "WARN", "error": "ERROR", "debug": "DEBUG"}
     with path.open("w", encoding="utf-8") as out:
         chunk = []
         while (target_bytes and size < target_bytes) or (not target_bytes and written < records):
-            at = now - timedelta(seconds=max(0.0, 2 * 86400 - written * step))
+            at = now - timedelta(seconds=max(0.0, span_s - written * step))
             if rng.random() < 0.1:
                 module, level, message = "org.lib.Pool", "info", f"pool stats active={rng.randint(0, 99)} idle={rng.randint(0, 9)}"
             else:
-                module, level, template = templates[rng.randrange(len(templates))]
+                if cumulative is None:
+                    module, level, template = templates[rng.randrange(len(templates))]
+                else:
+                    module, level, template = rng.choices(templates, cum_weights=cumulative)[0]
                 message = _message(rng, template)
             if fmt == "jsonl":
                 line = json.dumps({"ts": at.isoformat(), "level": levels[level], "logger": module,
@@ -114,8 +126,9 @@ def measure(project: Path, log: Path, fmt: str, count: int) -> list[tuple[str, i
     statements = list(index.statements)
     assert len(statements) == STATEMENTS, f"indexed {len(statements)} statements, expected {STATEMENTS}"
     matcher = Matcher(statements, root=project, config=config)
-    pattern = PLAIN_LAYOUT if fmt == "plain" else None
-    read_fmt = "pattern" if fmt == "plain" else "jsonl"
+    plain = fmt.startswith("plain")  # fmt is "<format>-<data label>": the label names the store files
+    pattern = PLAIN_LAYOUT if plain else None
+    read_fmt = "pattern" if plain else "jsonl"
     rows = []
 
     started = time.perf_counter()
@@ -187,6 +200,8 @@ def main() -> None:
     parser.add_argument("--large-mb", type=int, default=64, help="size of the file for the memory check")
     parser.add_argument("--keep", action="store_true", help="keep the generated files")
     parser.add_argument("--memory-only", action="store_true", help="skip the rate table")
+    parser.add_argument("--data", choices=("both", "realistic", "worst"), default="both",
+                        help="which log shape(s) the rate table measures")
     args = parser.parse_args()
 
     rng = random.Random(11)
@@ -195,13 +210,19 @@ def main() -> None:
         project = work / "project"
         templates = make_project(project, rng)
         print(f"{STATEMENTS} statements; {args.records:,} records per format; {os.cpu_count()} CPUs visible")
-        print(f"{'format':<7} {'stage':<14} {'records':>10} {'seconds':>8} {'records/s':>12}")
+        print("realistic: Zipf-like statement frequencies, records over the last 2 hours (many per statement-minute);"
+              "\nworst case: statements drawn uniformly over 2 days (nearly every record its own bucket)")
+        print(f"{'format':<7} {'data':<10} {'stage':<15} {'records':>10} {'seconds':>8} {'records/s':>12}")
+        cases = (("realistic", True, 2 * 3600.0), ("worst", False, 2 * 86400.0))
         for fmt in () if args.memory_only else ("plain", "jsonl"):
-            log = work / f"app.{fmt}.log"
-            count = write_logs(log, templates, args.records, fmt, rng)
-            for stage, n, seconds in measure(project, log, fmt, count):
-                print(f"{fmt:<7} {stage:<14} {n:>10,} {seconds:>8.2f} {rate(n, seconds)}")
-            log.unlink()
+            for label, zipf, span in cases:
+                if args.data not in ("both", label):
+                    continue
+                log = work / f"app.{fmt}.{label}.log"
+                count = write_logs(log, templates, args.records, fmt, rng, zipf=zipf, span_s=span)
+                for stage, n, seconds in measure(project, log, f"{fmt}-{label}", count):
+                    print(f"{fmt:<7} {label:<10} {stage:<15} {n:>10,} {seconds:>8.2f} {rate(n, seconds)}")
+                log.unlink()
         big = work / "large.jsonl"
         lines = write_logs(big, templates, 0, "jsonl", rng, target_bytes=args.large_mb * 1_000_000)
         size = big.stat().st_size

@@ -254,31 +254,29 @@ class BatchData:
 
 def _with_hour_rows(buckets: dict[tuple[str, int, int, str, str, str], list[int]]) -> list[tuple]:
     """The batch's rows plus the hour rows its minute rows add up to (summed here, in memory: one extra upsert
-    per statement-hour instead of a read-time scan of 60 minute rows)."""
+    per statement-hour instead of a read-time scan of 60 minute rows), as (key, res, start, level, service,
+    version, hits, ambiguous): the table's key order, so a plain sort puts them in B-tree order."""
     hours: dict[tuple[str, int, int, str, str, str], list[int]] = {}
     rows = []
-    for (key, start, res, level, service, version), (hits, ambiguous) in buckets.items():
+    for (key, start, res, level, service, version), cell in buckets.items():
         if res == MINUTE:
-            rows.append((key, start, res, level, service, version, hits, ambiguous))
-            ident = (key, start - start % HOUR, HOUR, level, service, version)
+            rows.append((key, MINUTE, start, level, service, version, cell[0], cell[1]))
+            ident = (key, HOUR, start - start % HOUR, level, service, version)
         else:
-            ident = (key, start, res, level, service, version)
-        cell = hours.get(ident)
-        if cell is None:
-            hours[ident] = [hits, ambiguous]
+            ident = (key, res, start, level, service, version)
+        total = hours.get(ident)
+        if total is None:
+            hours[ident] = [cell[0], cell[1]]
         else:
-            cell[0] += hits
-            cell[1] += ambiguous
+            total[0] += cell[0]
+            total[1] += cell[1]
     rows.extend((*k, v[0], v[1]) for k, v in hours.items())
+    rows.sort()
     return rows
 
 
 def _sample_ts(row: SampleRow) -> float:
     return row.ts
-
-
-def _bucket_order(row: tuple) -> tuple:
-    return (row[0], row[2], row[1], row[3], row[4], row[5])
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -364,11 +362,11 @@ class SqliteWriter:
     def _write(self, conn: sqlite3.Connection, batch: BatchData) -> None:
         if batch.buckets:
             conn.executemany(
-                "INSERT INTO buckets(key, start, res, level, service, version, hits, ambiguous) "
+                "INSERT INTO buckets(key, res, start, level, service, version, hits, ambiguous) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT(key, res, start, level, service, version) "
                 "DO UPDATE SET hits = hits + excluded.hits, ambiguous = ambiguous + excluded.ambiguous",
-                sorted(_with_hour_rows(batch.buckets), key=_bucket_order),
+                _with_hour_rows(batch.buckets),
             )
         if batch.seen:
             conn.executemany(
@@ -402,9 +400,10 @@ class SqliteWriter:
         rows = []
         for key, items in samples.items():
             slots = kept.get(key) or {}
+            free = [i for i in range(n - 1, -1, -1) if i not in slots] if slots else list(range(n - 1, -1, -1))
             for item in sorted(items, key=_sample_ts)[-n:]:
-                if len(slots) < n:
-                    slot = next(i for i in range(n) if i not in slots)
+                if free:
+                    slot = free.pop()
                 else:
                     slot = min(slots, key=slots.__getitem__)
                     if item.ts < slots[slot]:
