@@ -68,3 +68,24 @@ def test_out_of_order_log_keeps_the_newest_samples(tmp_path):
         store.close()
     finally:
         filler.close()
+
+
+def test_a_schema_1_store_is_refused_with_a_clear_message(tmp_path):
+    """Schema 1 stores have minute rows only: reading them with schema 2 rules would undercount long windows."""
+    import sqlite3
+
+    import pytest
+
+    from prodlens.stores.base import StoreError
+    from prodlens.stores.sqlite import SqliteStore, SqliteWriter
+
+    path = tmp_path / "store.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT)")
+    conn.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError, match=r"store\.db: store schema version 1 is not supported \(expected 2\)"):
+        SqliteStore(path).totals()
+    with pytest.raises(StoreError, match=r"schema version 1 is not supported"):
+        SqliteWriter(path)
