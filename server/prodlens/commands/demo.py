@@ -64,9 +64,10 @@ def run(args: argparse.Namespace) -> int:
     print("See production counts next to the code:")
     print(f"  prodlens show {shlex.quote(str(shown))}")
     print(f"  prodlens stats --root {d}")
+    print(f"  prodlens dashboard --root {d}     # the monitoring page lenses link to: http://127.0.0.1:8765/")
     print()
     print("Open it in an editor:")
-    print(f"  VS Code:  install the prodlens extension, then `code {d}` and open a source file")
+    print(f"  VS Code:  install the extension (`code --install-extension vscode-extension/prodlens.vsix` from this repository), then `code {d}` and open a source file")
     print("  Neovim:   add to init.lua (Neovim 0.8+; 0.7 needs vim.lsp.start_client, see the editor docs):")
     print(NEOVIM_SNIPPET.format(root=json.dumps(str(directory.resolve()))))
     return 1 if summary.errors else 0
