@@ -16,7 +16,7 @@ from ..extract_types import ExtractContext, FileExtraction, RawStatement
 from .calls import Call, understand
 from .facts import query, read_facts, text_of
 from .messages import MessageReader
-from .positions import LineColumns
+from ..common.positions import LineColumns
 from .wrappers import call_at, site_offsets, wrapper_names, wrapper_of, wrapper_site
 
 

@@ -13,7 +13,7 @@ from ..wrappers import name_call_sites
 from .calls import LOGGING_METHOD_NAMES, Call, level_of
 from .facts import FileFacts, declared_names, text_of
 from .messages import MAX_DEPTH, MessageReader
-from .positions import LineColumns
+from ..common.positions import LineColumns
 
 # parameter names that say "this is the message" (not `s`, `text` or `msgText`: those are usually values logged)
 _MESSAGE_PARAM = re.compile(r"^(?:msg|message|fmt|format|pattern|template|logMessage|messagePattern|formatString)$", re.I)

@@ -15,7 +15,7 @@ from ..extract_types import ExtractContext, FileExtraction, RawStatement, Wrappe
 from .calls import Call, finish, understand
 from .facts import query, read_facts, text_of
 from .messages import MessageReader
-from .positions import LineColumns
+from ..common.positions import LineColumns
 from .wrappers import invocation_at, wrapper_names, wrapper_of, wrapper_site, wrapper_site_names
 
 

@@ -17,7 +17,7 @@ from ..wrappers import name_call_sites
 from .calls import LOGGING_METHOD_NAMES, Call, apply_style, finish, level_of
 from .facts import FileFacts, simple_type_name, text_of
 from .messages import MessageReader, hole_name
-from .positions import LineColumns
+from ..common.positions import LineColumns
 
 _MESSAGE_TYPES = frozenset({"String", "CharSequence", "Object", "Supplier"})
 # parameter names that say "this is the message" (not `s`, `text` or `msgText`: those are usually values logged)

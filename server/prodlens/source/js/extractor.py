@@ -27,7 +27,7 @@ from ..formats import apply_util_format
 from ..languages import grammar
 from .receivers import Bindings, LoggerInfo, object_property
 from .scopes import Scope, defining_function, enclosing_function, stem
-from .spans import node_range
+from ..common.positions import node_range
 from .templates import TemplateBuilder, param_hole_name, string_value, stringish
 from .wrappers import ERROR_NAMES, splice, wrapper_message_param
 

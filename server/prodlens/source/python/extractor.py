@@ -19,7 +19,7 @@ from ..extract_types import ExtractContext, FileExtraction, RawStatement, Wrappe
 from ..formats import apply_brace, apply_percent
 from ..languages import grammar
 from .receivers import Bindings, LoggerInfo
-from .spans import node_range
+from ..common.positions import node_range
 from .scopes import enclosing_function
 from .templates import PARAM_PREFIX, Built, TemplateBuilder, literal_string
 from .wrappers import exported, forwards, hole_name_of, module_matches, splice, wrapper_message_param
