@@ -7,13 +7,14 @@ import re
 
 import tree_sitter
 
-from ...model import Confidence, Hole, Part, Template
+from ...model import Hole, Template
 from ..extract_types import RawStatement, WrapperDef
 from ..wrappers import name_call_sites
 from .calls import LOGGING_METHOD_NAMES, Call, level_of
 from .facts import FileFacts, declared_names, text_of
 from .messages import MAX_DEPTH, MessageReader
 from ..common.positions import LineColumns
+from ..common.splice import splice_every
 
 # parameter names that say "this is the message" (not `s`, `text` or `msgText`: those are usually values logged)
 _MESSAGE_PARAM = re.compile(r"^(?:msg|message|fmt|format|pattern|template|logMessage|messagePattern|formatString)$", re.I)
@@ -117,19 +118,7 @@ def wrapper_site(
         mode = "printf"  # a configured logging method with arguments after the message: fmt style
         extra = args[wrapper.message_param + 1 :]
     parts, confidence = reader.message(mode, [message], list(extra))
-    if wrapper.template is not None:
-        spliced: list[Part] = []
-        for part in wrapper.template.parts:
-            if isinstance(part, Hole) and part.name == wrapper.message_hole:
-                spliced.extend(parts)
-            else:
-                spliced.append(part)
-        parts = spliced
-    template = Template.of(parts)
-    if template.is_dynamic:
-        confidence = Confidence.DYNAMIC
-    elif confidence is Confidence.DYNAMIC:
-        confidence = Confidence.PARTIAL  # the wrapper adds constant text around a message built elsewhere
+    template, confidence = splice_every(wrapper, parts, confidence)
     level = wrapper.level
     if wrapper.level_param is not None and wrapper.level_param < len(args):
         level = level_of(args[wrapper.level_param])

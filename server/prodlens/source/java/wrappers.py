@@ -11,13 +11,14 @@ import re
 
 import tree_sitter
 
-from ...model import Confidence, Hole, HoleKind, Part, Template
+from ...model import Hole, HoleKind, Template
 from ..extract_types import RawStatement, WrapperDef
 from ..wrappers import name_call_sites
 from .calls import LOGGING_METHOD_NAMES, Call, apply_style, finish, level_of
 from .facts import FileFacts, simple_type_name, text_of
 from .messages import MessageReader, hole_name
 from ..common.positions import LineColumns
+from ..common.splice import splice_every
 
 _MESSAGE_TYPES = frozenset({"String", "CharSequence", "Object", "Supplier"})
 # parameter names that say "this is the message" (not `s`, `text` or `msgText`: those are usually values logged)
@@ -169,19 +170,7 @@ def wrapper_site(
         extra = args[wrapper.message_param + 1 :]
         style = "slf4j"
     parts, _template, confidence, throwable = finish(site_parts, style, list(extra), node)
-    if wrapper.template is not None:
-        spliced: list[Part] = []
-        for part in wrapper.template.parts:
-            if isinstance(part, Hole) and part.name == wrapper.message_hole:
-                spliced.extend(parts)
-            else:
-                spliced.append(part)
-        parts = spliced
-    template = Template.of(parts)
-    if template.is_dynamic:
-        confidence = Confidence.DYNAMIC
-    elif confidence is Confidence.DYNAMIC:
-        confidence = Confidence.PARTIAL  # the wrapper adds constant text around a message built elsewhere
+    template, confidence = splice_every(wrapper, parts, confidence)
     level = wrapper.level
     if wrapper.level_param is not None:
         level = level_of(args[wrapper.level_param])

@@ -29,7 +29,8 @@ from .receivers import Bindings, LoggerInfo, object_property
 from .scopes import Scope, defining_function, enclosing_function, stem
 from ..common.positions import node_range
 from .templates import TemplateBuilder, param_hole_name, string_value, stringish
-from .wrappers import ERROR_NAMES, splice, wrapper_message_param
+from ..common.splice import splice_first
+from .wrappers import ERROR_NAMES, wrapper_message_param
 
 LANGUAGES = ("javascript", "typescript", "tsx")
 CONSOLE_LEVELS = {"log": "info", "info": "info", "debug": "debug", "warn": "warn", "error": "error", "trace": "trace"}
@@ -534,7 +535,7 @@ class _FileState:
             message_args = message_args[:1]
         style = wrapper.placeholder_style or "none"
         message = self.message(wrapper.framework, message_args, scope, style=style)
-        parts = splice(wrapper, message.parts)
+        parts = splice_first(wrapper, message.parts)
         template = Template.of(parts) if parts else Template.dynamic()
         level = wrapper.level
         if wrapper.level_param is not None:
@@ -544,7 +545,7 @@ class _FileState:
         is_wrapper = self._maybe_wrapper(scope, message, wrapper.framework, level, wrapper.logger) if scope else False
         if is_wrapper and self.result.wrappers:
             new = self.result.wrappers[-1]
-            self.result.wrappers[-1] = dataclasses.replace(new, template=Template.of(splice(wrapper, list(new.template.parts))),
+            self.result.wrappers[-1] = dataclasses.replace(new, template=Template.of(splice_first(wrapper, list(new.template.parts))),
                                                            placeholder_style=new.placeholder_style and wrapper.placeholder_style)
         self.add(call, wrapper.framework, level, wrapper.logger, template, message.partial, is_wrapper, "declared",
                  _throwable(args))

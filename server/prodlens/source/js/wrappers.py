@@ -1,12 +1,11 @@
 """Logging wrappers in JavaScript/TypeScript: when a function is one, and how a call site's message is
-spliced into the wrapper's template (the wrapper's message parameter is a hole named `@<param>`)."""
+spliced into the wrapper's template (the wrapper's message parameter is a hole named `@<param>`; see common.splice)."""
 
 from __future__ import annotations
 
 import re
 
 from ...model import Hole, Part
-from ..extract_types import WrapperDef
 
 _MESSAGE_PARAM_NAMES = ("msg", "message", "fmt", "format", "text", "str", "s", "m", "args", "arguments")
 ERROR_NAMES = re.compile(r"^(?:e|err|error|ex|exc|exception|cause)$")  # errors, not messages
@@ -30,15 +29,3 @@ def wrapper_message_param(params: list[str], parts: list[Part], forwards: str | 
     return None
 
 
-def splice(wrapper: WrapperDef, parts: list[Part]) -> list[Part]:
-    if wrapper.template is None:
-        return list(parts)
-    out: list[Part] = []
-    spliced = False
-    for part in wrapper.template.parts:
-        if not spliced and isinstance(part, Hole) and part.name == wrapper.message_hole:
-            out.extend(parts)
-            spliced = True
-        else:
-            out.append(part)
-    return out if spliced else list(parts)

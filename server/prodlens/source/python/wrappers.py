@@ -12,6 +12,7 @@ import re
 import tree_sitter
 
 from ...model import Hole, Part
+from ..common.splice import splice_first
 from ..extract_types import WrapperDef
 from .scopes import FunctionScope
 from .templates import Built, param_hole_name, strip_parts
@@ -94,14 +95,4 @@ def splice(wrapper: WrapperDef, parts: list[Part]) -> list[Part]:
     strip = wrapper.message_hole.partition("|")[2]
     if strip:
         parts = strip_parts(parts, strip)
-    out: list[Part] = []
-    spliced = False
-    for part in wrapper.template.parts:
-        if not spliced and isinstance(part, Hole) and part.name == wrapper.message_hole:
-            out.extend(parts)
-            spliced = True
-        else:
-            out.append(part)
-    if not spliced:
-        return list(parts)
-    return out
+    return splice_first(wrapper, parts)
