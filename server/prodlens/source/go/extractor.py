@@ -17,6 +17,7 @@ from .calls import Call, understand
 from .facts import query, read_facts, text_of
 from .messages import MessageReader
 from ..common.positions import LineColumns
+from ..common.syntax import count_errors
 from .wrappers import call_at, site_offsets, wrapper_names, wrapper_of, wrapper_site
 
 
@@ -31,11 +32,11 @@ class GoExtractor:
         wrapper_sites = site_offsets(source, wrappers_by_name) if wrappers_by_name else []
         if not candidates and not wrapper_sites:
             if root.has_error:
-                result.errors = len(tree_sitter.QueryCursor(query("errors.scm")).captures(root).get("error", []))
+                result.errors = count_errors(root, query("errors.scm"))
             return result
         facts = read_facts(root, source)
         if root.has_error:
-            result.errors = len(tree_sitter.QueryCursor(query("errors.scm")).captures(root).get("error", []))
+            result.errors = count_errors(root, query("errors.scm"))
         reader = MessageReader(facts)
         lines = LineColumns(source)
         handled: set[int] = set()

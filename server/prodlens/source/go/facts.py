@@ -13,6 +13,7 @@ from pathlib import Path
 
 import tree_sitter
 
+from ..common.syntax import word_offsets
 from ..languages import grammar
 from .strings import decode_string_literal
 
@@ -246,7 +247,7 @@ class FileFacts:
             if value is not None:
                 return True, value
         declared = name in self._field_types
-        for start in _word_offsets(self.source, name.encode()):
+        for start in word_offsets(self.source, name.encode(), _WORD_BYTE):
             node = self.root.named_descendant_for_byte_range(start, start + len(name.encode()))
             if node is None or node.type != "field_identifier" or node.parent is None:
                 continue
@@ -360,20 +361,6 @@ def _has_error_field(call: tree_sitter.Node) -> bool:
                 decode_string_literal(text_of(arg)) in ("err", "error"):
             return True
     return False
-
-
-def _word_offsets(source: bytes, word: bytes):
-    """Offsets where `word` occurs as a whole identifier (`bytes.find` is far faster than a regex scan)."""
-    size = len(word)
-    if not size:
-        return
-    start = source.find(word)
-    while start >= 0:
-        before = source[start - 1 : start] if start else b""
-        after = source[start + size : start + size + 1]
-        if not (before and _WORD_BYTE.match(before)) and not (after and _WORD_BYTE.match(after)):
-            yield start
-        start = source.find(word, start + size)
 
 
 def declared_names(node: tree_sitter.Node) -> list[tree_sitter.Node]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import tree_sitter
 
 from ...model import Confidence, Hole, HoleKind, Part, Template
+from ..common.syntax import plus_operands
 from . import formats
 from .calls import STRING_TYPES
 from .facts import FileFacts, text_of
@@ -77,24 +78,9 @@ class MessageReader:
         if kind in STRING_TYPES:
             return [decode_string_literal(text_of(node))]
         if kind == "binary_expression":
-            operator = node.child_by_field_name("operator")
-            if operator is None or operator.type != "+":
+            operands = plus_operands(node)
+            if operands is None:
                 return [_hole(node)]
-            operands: list[tree_sitter.Node] = []
-            rights: list[tree_sitter.Node] = []
-            left = node
-            while left.type == "binary_expression":
-                op = left.child_by_field_name("operator")
-                if op is None or op.type != "+":
-                    break
-                right = left.child_by_field_name("right")
-                if right is not None:
-                    rights.append(right)
-                next_left = left.child_by_field_name("left")
-                if next_left is None:
-                    break
-                left = next_left
-            operands = [left] + list(reversed(rights))
             out: list[Part] = []
             for operand in operands:
                 out.extend(self._parts(operand, depth + 1, hole_for))

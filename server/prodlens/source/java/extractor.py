@@ -16,6 +16,7 @@ from .calls import Call, finish, understand
 from .facts import query, read_facts, text_of
 from .messages import MessageReader
 from ..common.positions import LineColumns
+from ..common.syntax import count_errors
 from .wrappers import invocation_at, wrapper_names, wrapper_of, wrapper_site, wrapper_site_names
 
 
@@ -30,11 +31,11 @@ class JavaExtractor:
         wrapper_sites = wrapper_site_names(source, wrappers_by_name) if wrappers_by_name else []
         if not candidates and not wrapper_sites:
             if root.has_error:
-                result.errors = count_errors(root)
+                result.errors = count_errors(root, query("errors.scm"))
             return result
         facts = read_facts(root, source)
         if root.has_error:
-            result.errors = count_errors(root)
+            result.errors = count_errors(root, query("errors.scm"))
         reader = MessageReader(facts)
         lines = LineColumns(source)
         handled: set[int] = set()
@@ -101,7 +102,3 @@ class JavaExtractor:
 
 
 EXTRACTOR = JavaExtractor()
-
-
-def count_errors(root: tree_sitter.Node) -> int:
-    return len(tree_sitter.QueryCursor(query("errors.scm")).captures(root).get("error", []))

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import tree_sitter
 
+from ..common.syntax import word_offsets
 from ..languages import grammar
 from .strings import decode_string_literal
 
@@ -235,7 +236,7 @@ class FileFacts:
             self._classes = {}
             source = self.source
             for keyword in (b"class", b"interface", b"enum", b"record"):
-                for start in _word_offsets(source, keyword):
+                for start in word_offsets(source, keyword, _WORD_BYTE):
                     match = _CLASS_NAME.match(source, start + len(keyword))
                     if match is None:
                         continue
@@ -338,19 +339,6 @@ _TYPE_BEFORE = re.compile(rb"[\w>\]]\s+\Z")
 _STRING_DECLARATION = re.compile(rb"String\s+(\w+)\s*=")
 _CLASS_NAME = re.compile(rb"\s+(\w+)")
 _WORD_BYTE = re.compile(rb"[\w$]")
-
-
-def _word_offsets(source: bytes, word: bytes):
-    """Offsets where `word` occurs as a whole identifier. `bytes.find` is far faster than a regex scan that
-    starts with a character class or `\\b`, and names are found far more often than they are declared."""
-    size = len(word)
-    start = source.find(word)
-    while start >= 0:
-        before = source[start - 1 : start] if start else b""
-        after = source[start + size : start + size + 1]
-        if not (before and _WORD_BYTE.match(before)) and not (after and _WORD_BYTE.match(after)):
-            yield start
-        start = source.find(word, start + size)
 
 
 _DECLARATOR_PARENTS = frozenset({"field_declaration", "local_variable_declaration", "constant_declaration"})

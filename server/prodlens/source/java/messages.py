@@ -11,6 +11,7 @@ from __future__ import annotations
 import tree_sitter
 
 from ...model import Hole, HoleKind, Part
+from ..common.syntax import plus_operands
 from . import formats
 from .facts import FileFacts, text_of
 from .strings import decode_char_literal, decode_string_literal
@@ -76,25 +77,12 @@ class MessageReader:
     # ----------------------------------------------------------------------------------------------------------
     def _concatenation(self, node: tree_sitter.Node, depth: int) -> list[Part]:
         """Flatten a chain of `+` iteratively: 5,000 concatenated literals must not recurse 5,000 deep."""
-        operator = node.child_by_field_name("operator")
-        if operator is None or operator.type != "+":
+        operands = plus_operands(node)
+        if operands is None:
             return [_hole(node)]
-        rights: list[tree_sitter.Node] = []
-        left = node
-        while left.type == "binary_expression":
-            op = left.child_by_field_name("operator")
-            if op is None or op.type != "+":
-                break
-            right = left.child_by_field_name("right")
-            if right is not None:
-                rights.append(right)
-            next_left = left.child_by_field_name("left")
-            if next_left is None:
-                break
-            left = next_left
-        out: list[Part] = list(self.parts(left, depth + 1))
-        for right in reversed(rights):
-            out.extend(self.parts(right, depth + 1))
+        out: list[Part] = []
+        for operand in operands:
+            out.extend(self.parts(operand, depth + 1))
         return out
 
     def _constant(self, name: str, depth: int) -> list[Part] | None:

@@ -1,0 +1,54 @@
+"""Tree and byte scans the Go and Java extractors share: their grammars name these nodes and fields alike."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+import tree_sitter
+
+
+def count_errors(root: tree_sitter.Node, errors_query: tree_sitter.Query) -> int:
+    """How many syntax errors the language's `errors.scm` finds (only asked when `root.has_error`)."""
+    return len(tree_sitter.QueryCursor(errors_query).captures(root).get("error", []))
+
+
+def plus_operands(node: tree_sitter.Node) -> list[tree_sitter.Node] | None:
+    """The operands of a `+` chain (`binary_expression`), left to right, or None when `node` is another operator.
+
+    Walks the left spine iteratively: 5,000 concatenated literals must not recurse 5,000 deep."""
+    operator = node.child_by_field_name("operator")
+    if operator is None or operator.type != "+":
+        return None
+    rights: list[tree_sitter.Node] = []
+    left = node
+    while left.type == "binary_expression":
+        op = left.child_by_field_name("operator")
+        if op is None or op.type != "+":
+            break
+        right = left.child_by_field_name("right")
+        if right is not None:
+            rights.append(right)
+        next_left = left.child_by_field_name("left")
+        if next_left is None:
+            break
+        left = next_left
+    rights.append(left)
+    rights.reverse()
+    return rights
+
+
+def word_offsets(source: bytes, word: bytes, word_byte: re.Pattern[bytes]) -> Iterator[int]:
+    """Offsets where `word` occurs as a whole identifier (`word_byte` matches a byte an identifier may hold).
+    `bytes.find` is far faster than a regex scan that starts with a character class or `\\b`, and names are
+    found far more often than they are declared."""
+    size = len(word)
+    if not size:
+        return
+    start = source.find(word)
+    while start >= 0:
+        before = source[start - 1 : start] if start else b""
+        after = source[start + size : start + size + 1]
+        if not (before and word_byte.match(before)) and not (after and word_byte.match(after)):
+            yield start
+        start = source.find(word, start + size)
