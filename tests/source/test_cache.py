@@ -13,13 +13,7 @@ from prodlens.config import IndexConfig, LoggingMethod
 from prodlens.source.cache import CACHE_DIR, CACHE_FILE
 from prodlens.source.index import StatementIndex
 
-PYTHON = """import logging
-log = logging.getLogger(__name__)
-
-def f(x):
-    log.info("hello %s", x)
-    log.error("bad")
-"""
+from index_sources import PYTHON
 
 JAVA = """import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

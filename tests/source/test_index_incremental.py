@@ -12,13 +12,7 @@ from prodlens.config import IndexConfig
 from prodlens.source.index import StatementIndex, compute_edit, extract_source
 from prodlens.source.languages import new_parser
 
-PYTHON = """import logging
-log = logging.getLogger(__name__)
-
-def f(x):
-    log.info("hello %s", x)
-    log.error("bad")
-"""
+from index_sources import PYTHON
 
 JAVA = """import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -12,6 +12,8 @@ from prodlens.source.go.extractor import EXTRACTOR as GO
 from prodlens.source.java.extractor import EXTRACTOR as JAVA
 from prodlens.source.languages import new_parser
 
+from source_mutations import mutate
+
 JAVA_SOURCE = b'''package org.example;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,20 +63,6 @@ INSERTS = [b'"', b"(", b")", b"{", b"}", b"+", b"\\", b"\xff\xfe", b'"""', b"`",
            b"log.Printf(", b"\n", b"'", b"/*", b"*/", b"\x00"]
 
 
-def mutate(source: bytes, rng: random.Random) -> bytes:
-    data = bytearray(source)
-    for _ in range(rng.randint(1, 12)):
-        position = rng.randrange(len(data) + 1)
-        choice = rng.random()
-        if choice < 0.35:
-            del data[position : position + rng.randint(1, 40)]
-        elif choice < 0.75:
-            data[position:position] = rng.choice(INSERTS)
-        else:
-            data[position:position] = bytes(rng.randrange(256) for _ in range(rng.randint(1, 6)))
-    return bytes(data)
-
-
 @pytest.mark.parametrize("language, extractor, source, expected", [
     ("java", JAVA, JAVA_SOURCE, 5),  # JUL is not a declared logger nor named like one
     ("go", GO, GO_SOURCE, 6),
@@ -85,7 +73,7 @@ def test_mutations_never_raise(language, extractor, source, expected):
     assert len(original.statements) == expected and original.errors == 0
     rng = random.Random(20261123)
     for _ in range(300):
-        data = mutate(source, rng)
+        data = mutate(source, rng, INSERTS)
         result = extractor.extract(parser.parse(data), data, "f", ExtractContext())
         for statement in result.statements:
             assert statement.range.start_line <= statement.range.end_line

@@ -13,6 +13,8 @@ from prodlens.render import python_regex
 from prodlens.source.extract_types import ExtractContext
 from prodlens.source.js.extractor import EXTRACTOR as JS
 from prodlens.source.languages import new_parser
+
+from source_mutations import mutate
 from prodlens.source.python.extractor import EXTRACTOR as PYTHON
 
 PYTHON_SOURCE = b'''import logging
@@ -53,20 +55,6 @@ INSERTS = [b'"', b"'", b"(", b")", b"{", b"}", b"[", b"+", b"\\", b"\xff\xfe", b
            b"log.info(", b"debug(", b"f\"", b"\n", b"    ", b"#", b"/*", b"*/", b"\x00", b"lambda:", b"=>"]
 
 
-def mutate(source: bytes, rng: random.Random) -> bytes:
-    data = bytearray(source)
-    for _ in range(rng.randint(1, 12)):
-        position = rng.randrange(len(data) + 1)
-        choice = rng.random()
-        if choice < 0.35:
-            del data[position:position + rng.randint(1, 40)]
-        elif choice < 0.75:
-            data[position:position] = rng.choice(INSERTS)
-        else:
-            data[position:position] = bytes(rng.randrange(256) for _ in range(rng.randint(1, 6)))
-    return bytes(data)
-
-
 @pytest.mark.parametrize("language, extractor, source, expected", [
     ("python", PYTHON, PYTHON_SOURCE, 7),
     ("javascript", JS, JS_SOURCE, 6),
@@ -78,7 +66,7 @@ def test_mutations_never_raise(language, extractor, source, expected):
     assert len(original.statements) == expected and original.errors == 0
     rng = random.Random(20261123)
     for _ in range(300):
-        data = mutate(source, rng)
+        data = mutate(source, rng, INSERTS)
         result = extractor.extract(parser.parse(data), data, "pkg/f", ExtractContext(module="pkg.f"))
         lines = data.count(b"\n")
         for statement in result.statements:
