@@ -28,7 +28,8 @@ from ..languages import grammar
 from .receivers import Bindings, LoggerInfo, object_property
 from .scopes import Scope, defining_function, enclosing_function, stem
 from ..common.positions import node_range
-from .templates import TemplateBuilder, param_hole_name, string_value, stringish
+from ..common.templates import param_hole_name
+from .templates import TemplateBuilder, string_value, stringish
 from ..common.splice import splice_first
 from .wrappers import ERROR_NAMES, wrapper_message_param
 

@@ -9,25 +9,19 @@ known only at run time (a hole). Inside a function, references to its parameters
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Callable
 
 import tree_sitter
 
-from ...model import Hole, HoleKind, Part
+from ...model import Hole, HoleKind
+from ..common.templates import Built, TemplateBuilderBase
 from ..formats import apply_util_format
 
-PARAM_PREFIX = "@"
 _TRANSPARENT = ("parenthesized_expression", "as_expression", "non_null_expression", "satisfies_expression",
                 "type_assertion")
 
 _ESCAPE_RE = re.compile(r"\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|[0-7]{1,3}|\r\n|[\s\S])")
 _SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "\n": "", "\r\n": "",
                    "\r": "", "\u2028": "", "\u2029": ""}
-
-
-def param_hole_name(param: str) -> str:
-    return PARAM_PREFIX + param
 
 
 def decode_escapes(text: str) -> str:
@@ -97,42 +91,11 @@ def _template_literal(node: tree_sitter.Node, holes: list[tree_sitter.Node]) -> 
     return pieces
 
 
-@dataclass(slots=True)
-class Built:
-    parts: list[Part] = field(default_factory=list)
-    opaque: bool = False
-    params: list[str] = field(default_factory=list)
-
-
-class TemplateBuilder:
+class TemplateBuilder(TemplateBuilderBase):
     """Builds parts for expressions in one file. `params`: the enclosing function's parameters by position;
     `constant`: a file-level `const NAME = "text"` by name, when known."""
 
-    __slots__ = ("params", "constant")
-
-    def __init__(self, params: dict[str, int] | None = None,
-                 constant: Callable[[str], str | None] | None = None) -> None:
-        self.params = params or {}
-        self.constant = constant
-
-    def build(self, node: tree_sitter.Node, depth: int = 0) -> Built:
-        out = Built()
-        self._build(node, out, depth)
-        return out
-
-    def _hole_for(self, node: tree_sitter.Node, out: Built, kind: HoleKind = HoleKind.ANY) -> None:
-        if node.type == "identifier":
-            name = _text(node)
-            if name in self.params:
-                if name not in out.params:
-                    out.params.append(name)
-                out.parts.append(Hole(HoleKind.ANY, param_hole_name(name)))
-                return
-            value = self.constant(name) if self.constant is not None else None
-            if value is not None:
-                out.parts.append(value)
-                return
-        out.parts.append(Hole(kind, _text(node)[:40] or None))
+    __slots__ = ()
 
     def _build(self, node: tree_sitter.Node, out: Built, depth: int) -> None:
         if depth > 60:

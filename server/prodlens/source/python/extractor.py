@@ -21,7 +21,8 @@ from ..languages import grammar
 from .receivers import Bindings, LoggerInfo
 from ..common.positions import node_range
 from .scopes import enclosing_function
-from .templates import PARAM_PREFIX, Built, TemplateBuilder, literal_string
+from ..common.templates import PARAM_PREFIX, Built
+from .templates import TemplateBuilder, literal_string
 from .wrappers import exported, forwards, hole_name_of, module_matches, splice, wrapper_message_param
 
 LANGUAGE = "python"

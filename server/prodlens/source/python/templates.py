@@ -8,64 +8,23 @@ wrappers are recognised: the wrapper's message parameter shows up in its inner l
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Callable
-
 import tree_sitter
 
 from ...model import Hole, HoleKind, Part
+from ..common.templates import Built, TemplateBuilderBase, param_hole_name
 from ..formats import apply_brace, apply_percent, format_spec_kind
 from .strings import literal_value, string_parts
-
-PARAM_PREFIX = "@"
-
-
-def param_hole_name(param: str) -> str:
-    return PARAM_PREFIX + param
-
-
-@dataclass(slots=True)
-class Built:
-    """Parts of an expression, and what is uncertain about them."""
-
-    parts: list[Part] = field(default_factory=list)
-    opaque: bool = False  # some text comes from a construct we could not read (a conditional, a formatted variable)
-    params: list[str] = field(default_factory=list)  # enclosing-function parameters referenced, in order
 
 
 def _text(node: tree_sitter.Node) -> str:
     return node.text.decode("utf-8", "replace") if node.text is not None else ""
 
 
-class TemplateBuilder:
+class TemplateBuilder(TemplateBuilderBase):
     """Builds parts for expressions in one file. `params` maps the enclosing function's parameter names to
     their positions (empty outside functions)."""
 
-    __slots__ = ("params", "constant")
-
-    def __init__(self, params: dict[str, int] | None = None,
-                 constant: Callable[[str], str | None] | None = None) -> None:
-        self.params = params or {}
-        self.constant = constant  # module-level string constant by name (`MSG = "x %s"`), when known
-
-    def build(self, node: tree_sitter.Node, depth: int = 0) -> Built:
-        out = Built()
-        self._build(node, out, depth)
-        return out
-
-    def _hole_for(self, node: tree_sitter.Node, out: Built, kind: HoleKind = HoleKind.ANY) -> None:
-        if node.type == "identifier":
-            name = _text(node)
-            if name in self.params:
-                if name not in out.params:
-                    out.params.append(name)
-                out.parts.append(Hole(HoleKind.ANY, param_hole_name(name)))
-                return
-            value = self.constant(name) if self.constant is not None else None
-            if value is not None:
-                out.parts.append(value)
-                return
-        out.parts.append(Hole(kind, _text(node)[:40] or None))
+    __slots__ = ()
 
     def _build(self, node: tree_sitter.Node, out: Built, depth: int) -> None:
         if depth > 60:  # hostile nesting: give up on structure, keep the statement

@@ -15,7 +15,8 @@ from ...model import Hole, Part
 from ..common.splice import splice_first
 from ..extract_types import WrapperDef
 from .scopes import FunctionScope
-from .templates import Built, param_hole_name, strip_parts
+from ..common.templates import Built, param_hole_name
+from .templates import strip_parts
 
 _MESSAGE_PARAM_NAMES = ("msg", "message", "fmt", "format", "text", "event", "s", "m", "txt")
 
