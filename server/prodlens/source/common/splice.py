@@ -7,8 +7,8 @@ parameter as the message hole, so each one is replaced.
 
 from __future__ import annotations
 
-from ...model import Confidence, Hole, Part, Template
-from ..extract_types import WrapperDef
+from ...model import Confidence, Hole, Part, Range, Template
+from ..extract_types import RawStatement, WrapperDef
 
 
 def splice_first(wrapper: WrapperDef, parts: list[Part]) -> list[Part]:
@@ -43,3 +43,21 @@ def splice_every(wrapper: WrapperDef, parts: list[Part], confidence: Confidence)
     elif confidence is Confidence.DYNAMIC:
         confidence = Confidence.PARTIAL  # the wrapper adds constant text around a message built elsewhere
     return template, confidence
+
+
+def wrapper_site_statement(wrapper: WrapperDef, range_: Range, parts: list[Part], confidence: Confidence,
+                           level: str | None, throwable: bool) -> RawStatement:
+    """The statement a Go or Java wrapper call site makes: the wrapper's framework and logger, the site's range,
+    and the site's message spliced into the wrapper's template."""
+    template, confidence = splice_every(wrapper, parts, confidence)
+    return RawStatement(
+        range=range_,
+        framework=wrapper.framework,
+        level=level,
+        logger=wrapper.logger,
+        template=template,
+        confidence=confidence,
+        wrapper=False,
+        receiver="declared",
+        throwable=throwable,
+    )

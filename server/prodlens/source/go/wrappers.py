@@ -14,7 +14,7 @@ from .calls import LOGGING_METHOD_NAMES, Call, level_of
 from .facts import FileFacts, declared_names, text_of
 from .messages import MAX_DEPTH, MessageReader
 from ..common.positions import LineColumns
-from ..common.splice import splice_every
+from ..common.splice import wrapper_site_statement
 
 # parameter names that say "this is the message" (not `s`, `text` or `msgText`: those are usually values logged)
 _MESSAGE_PARAM = re.compile(r"^(?:msg|message|fmt|format|pattern|template|logMessage|messagePattern|formatString)$", re.I)
@@ -118,21 +118,10 @@ def wrapper_site(
         mode = "printf"  # a configured logging method with arguments after the message: fmt style
         extra = args[wrapper.message_param + 1 :]
     parts, confidence = reader.message(mode, [message], list(extra))
-    template, confidence = splice_every(wrapper, parts, confidence)
     level = wrapper.level
     if wrapper.level_param is not None and wrapper.level_param < len(args):
         level = level_of(args[wrapper.level_param])
-    return RawStatement(
-        range=lines.range(node),
-        framework=wrapper.framework,
-        level=level,
-        logger=wrapper.logger,
-        template=template,
-        confidence=confidence,
-        wrapper=False,
-        receiver="declared",
-        throwable=False,
-    )
+    return wrapper_site_statement(wrapper, lines.range(node), parts, confidence, level, False)
 
 
 def _enclosing_function(node: tree_sitter.Node) -> tree_sitter.Node | None:

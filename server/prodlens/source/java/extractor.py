@@ -29,13 +29,11 @@ class JavaExtractor:
         wrappers_by_name = wrapper_names(context.wrappers)
         candidates = tree_sitter.QueryCursor(query("calls.scm")).matches(root)
         wrapper_sites = wrapper_site_names(source, wrappers_by_name) if wrappers_by_name else []
-        if not candidates and not wrapper_sites:
-            if root.has_error:
-                result.errors = count_errors(root, query("errors.scm"))
-            return result
-        facts = read_facts(root, source)
         if root.has_error:
             result.errors = count_errors(root, query("errors.scm"))
+        if not candidates and not wrapper_sites:
+            return result
+        facts = read_facts(root, source)
         reader = MessageReader(facts)
         lines = LineColumns(source)
         handled: set[int] = set()

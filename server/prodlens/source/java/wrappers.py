@@ -18,7 +18,7 @@ from .calls import LOGGING_METHOD_NAMES, Call, apply_style, finish, level_of
 from .facts import FileFacts, simple_type_name, text_of
 from .messages import MessageReader, hole_name
 from ..common.positions import LineColumns
-from ..common.splice import splice_every
+from ..common.splice import wrapper_site_statement
 
 _MESSAGE_TYPES = frozenset({"String", "CharSequence", "Object", "Supplier"})
 # parameter names that say "this is the message" (not `s`, `text` or `msgText`: those are usually values logged)
@@ -170,21 +170,10 @@ def wrapper_site(
         extra = args[wrapper.message_param + 1 :]
         style = "slf4j"
     parts, _template, confidence, throwable = finish(site_parts, style, list(extra), node)
-    template, confidence = splice_every(wrapper, parts, confidence)
     level = wrapper.level
     if wrapper.level_param is not None:
         level = level_of(args[wrapper.level_param])
-    return RawStatement(
-        range=lines.range(node),
-        framework=wrapper.framework,
-        level=level,
-        logger=wrapper.logger,
-        template=template,
-        confidence=confidence,
-        wrapper=False,
-        receiver="declared",
-        throwable=throwable,
-    )
+    return wrapper_site_statement(wrapper, lines.range(node), parts, confidence, level, throwable)
 
 
 def _enclosing_method(node: tree_sitter.Node) -> tree_sitter.Node | None:
