@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from typing import Callable, Iterator
 
 import tree_sitter
 
@@ -52,3 +52,41 @@ def word_offsets(source: bytes, word: bytes, word_byte: re.Pattern[bytes]) -> It
         if not (before and word_byte.match(before)) and not (after and word_byte.match(after)):
             yield start
         start = source.find(word, start + size)
+
+
+def used_only_in_logging_calls(
+    root: tree_sitter.Node,
+    source: bytes,
+    body: tree_sitter.Node,
+    name: str,
+    word_class: bytes,
+    allowed: list[tree_sitter.Node],
+    call_type: str,
+    is_logging_call: Callable[[tree_sitter.Node], bool],
+) -> bool:
+    """Is identifier `name` used in `body` only inside logging calls (or inside the `allowed` nodes)? A wrapper's
+    message parameter exists to be logged; a parameter the function also computes with is a value it happens to
+    log. `word_class` is the regex class of identifier bytes; `is_logging_call` is asked only about ancestors of
+    type `call_type`."""
+    word = name.encode()
+    pattern = re.compile(re.escape(word) + rb"(?!" + word_class + rb")")
+    for match in pattern.finditer(source, body.start_byte, body.end_byte):
+        start = match.start()
+        previous = source[start - 1 : start]
+        if previous == b"." or (previous and re.match(word_class, previous)):
+            continue
+        if any(node.start_byte <= start < node.end_byte for node in allowed):
+            continue
+        node = root.named_descendant_for_byte_range(start, start + len(word))
+        if node is None or node.type != "identifier":
+            continue  # inside a string or comment
+        current = node.parent
+        inside_logging_call = False
+        while current is not None and current.start_byte >= body.start_byte and current.end_byte <= body.end_byte:
+            if current.type == call_type and is_logging_call(current):
+                inside_logging_call = True
+                break
+            current = current.parent
+        if not inside_logging_call:
+            return False
+    return True

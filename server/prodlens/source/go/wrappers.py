@@ -15,6 +15,7 @@ from .facts import FileFacts, declared_names, text_of
 from .messages import MAX_DEPTH, MessageReader
 from ..common.positions import LineColumns
 from ..common.splice import wrapper_site_statement
+from ..common.syntax import used_only_in_logging_calls
 
 # parameter names that say "this is the message" (not `s`, `text` or `msgText`: those are usually values logged)
 _MESSAGE_PARAM = re.compile(r"^(?:msg|message|fmt|format|pattern|template|logMessage|messagePattern|formatString)$", re.I)
@@ -156,32 +157,16 @@ def _used_only_for_logging(facts: FileFacts, function: tree_sitter.Node, name: s
     body = function.child_by_field_name("body")
     if body is None:
         return False
-    source = facts.source
-    word = name.encode()
-    for match in re.compile(re.escape(word) + rb"(?!\w)").finditer(source, body.start_byte, body.end_byte):
-        start = match.start()
-        previous = source[start - 1 : start]
-        if previous == b"." or (previous and re.match(rb"\w", previous)):
-            continue
-        if call.start_byte <= start < call.end_byte:
-            continue
-        node = facts.root.named_descendant_for_byte_range(start, start + len(word))
-        if node is None or node.type != "identifier":
-            continue  # inside a string or comment
-        current = node.parent
-        inside_logging_call = False
-        while current is not None and current.start_byte >= body.start_byte and current.end_byte <= body.end_byte:
-            if current.type == "call_expression":
-                function_node = current.child_by_field_name("function")
-                field = function_node.child_by_field_name("field") if function_node is not None and \
-                    function_node.type == "selector_expression" else None
-                if field is not None and text_of(field) in LOGGING_METHOD_NAMES:
-                    inside_logging_call = True
-                    break
-            current = current.parent
-        if not inside_logging_call:
-            return False
-    return True
+    return used_only_in_logging_calls(facts.root, facts.source, body, name, rb"\w", [call], "call_expression",
+                                      _is_logging_call)
+
+
+def _is_logging_call(call: tree_sitter.Node) -> bool:
+    """`x.Info(...)`, `log.Printf(...)`: a selector call whose method is a logging method name."""
+    function_node = call.child_by_field_name("function")
+    field = function_node.child_by_field_name("field") if function_node is not None and \
+        function_node.type == "selector_expression" else None
+    return field is not None and text_of(field) in LOGGING_METHOD_NAMES
 
 
 def _forwarded_variadic(args: list[tree_sitter.Node], names: dict[str, int], depth: int = 0) -> int | None:

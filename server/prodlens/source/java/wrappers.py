@@ -19,6 +19,7 @@ from .facts import FileFacts, simple_type_name, text_of
 from .messages import MessageReader, hole_name
 from ..common.positions import LineColumns
 from ..common.splice import wrapper_site_statement
+from ..common.syntax import used_only_in_logging_calls
 
 _MESSAGE_TYPES = frozenset({"String", "CharSequence", "Object", "Supplier"})
 # parameter names that say "this is the message" (not `s`, `text` or `msgText`: those are usually values logged)
@@ -220,31 +221,13 @@ def _used_only_for_logging(
     body = method.child_by_field_name("body")
     if body is None:
         return False
-    source = facts.source
-    word = name.encode()
-    pattern = re.compile(re.escape(word) + rb"(?![\w$])")
-    for match in pattern.finditer(source, body.start_byte, body.end_byte):
-        start = match.start()
-        previous = source[start - 1 : start]
-        if previous == b"." or (previous and re.match(rb"[\w$]", previous)):
-            continue
-        if any(node.start_byte <= start < node.end_byte for node in allowed):
-            continue
-        node = facts.root.named_descendant_for_byte_range(start, start + len(word))
-        if node is None or node.type != "identifier":
-            continue  # inside a string or comment
-        current = node.parent
-        inside_logging_call = False
-        while current is not None and current.start_byte >= body.start_byte and current.end_byte <= body.end_byte:
-            if current.type == "method_invocation":
-                method_name = current.child_by_field_name("name")
-                if method_name is not None and text_of(method_name) in LOGGING_METHOD_NAMES:
-                    inside_logging_call = True
-                    break
-            current = current.parent
-        if not inside_logging_call:
-            return False
-    return True
+    return used_only_in_logging_calls(facts.root, facts.source, body, name, rb"[\w$]", allowed, "method_invocation",
+                                      _is_logging_call)
+
+
+def _is_logging_call(invocation: tree_sitter.Node) -> bool:
+    method_name = invocation.child_by_field_name("name")
+    return method_name is not None and text_of(method_name) in LOGGING_METHOD_NAMES
 
 
 def _local_initializer(
