@@ -11,6 +11,8 @@ from prodlens.config import Config, IndexConfig
 from prodlens.source.index import StatementIndex, extract_source
 from prodlens.source.languages import extractor
 
+from index_sources import PYTHON, write
+
 JAVA = """package com.acme;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,23 +27,6 @@ public class Pay {
     }
 }
 """
-
-PYTHON = """import logging
-log = logging.getLogger(__name__)
-
-def f(x):
-    log.info("hello %s", x)
-    log.error("bad")
-"""
-
-
-def write(root: Path, rel: str, text: str | bytes) -> None:
-    path = root / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(text, bytes):
-        path.write_bytes(text)
-    else:
-        path.write_text(text, encoding="utf-8")
 
 
 @pytest.fixture

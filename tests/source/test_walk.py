@@ -15,17 +15,9 @@ from prodlens.source.index import StatementIndex
 from prodlens.source.languages import language_for_path
 from prodlens.source.walk import content_skip_reason, decode_source, fast_language_for_path, walk_tree
 
+from index_sources import write
+
 PY_LOG = 'import logging\nlog = logging.getLogger(__name__)\nlog.info("hello %s", 1)\n'
-
-
-def write(root: Path, rel: str, text: str | bytes) -> Path:
-    path = root / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(text, bytes):
-        path.write_bytes(text)
-    else:
-        path.write_text(text, encoding="utf-8")
-    return path
 
 
 def paths(root: Path, config: IndexConfig | None = None) -> list[str]:
