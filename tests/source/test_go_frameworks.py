@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 from prodlens.model import Confidence, HoleKind
-from prodlens.render import python_regex
 from prodlens.source.extract_types import ExtractContext
 from prodlens.source.go.extractor import EXTRACTOR
 from prodlens.source.languages import new_parser
+
+from statement_checks import matches, single
 
 
 def extract(body: str, imports: str = '"log"', module: str | None = None):
@@ -18,13 +17,7 @@ def extract(body: str, imports: str = '"log"', module: str | None = None):
 
 
 def only(body: str, **kw):
-    statements = extract(body, **kw)
-    assert len(statements) == 1, statements
-    return statements[0]
-
-
-def matches(statement, message: str) -> bool:
-    return re.match(python_regex(statement.template), message, re.S) is not None
+    return single(extract(body, **kw))
 
 
 def kinds(statement):

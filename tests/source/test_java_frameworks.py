@@ -6,13 +6,12 @@ the framework's documented formatting), through the same regex rendering the mat
 
 from __future__ import annotations
 
-import re
-
 from prodlens.model import Confidence, HoleKind
-from prodlens.render import python_regex
 from prodlens.source.extract_types import ExtractContext
 from prodlens.source.java.extractor import EXTRACTOR
 from prodlens.source.languages import new_parser
+
+from statement_checks import matches, single
 
 
 def extract(body: str, header: str = "import org.slf4j.Logger;\nimport org.slf4j.LoggerFactory;\n",
@@ -23,13 +22,7 @@ def extract(body: str, header: str = "import org.slf4j.Logger;\nimport org.slf4j
 
 
 def only(body: str, **kw):
-    statements = extract(body, **kw)
-    assert len(statements) == 1, statements
-    return statements[0]
-
-
-def matches(statement, message: str) -> bool:
-    return re.match(python_regex(statement.template), message, re.S) is not None
+    return single(extract(body, **kw))
 
 
 def test_slf4j_placeholders_level_logger_and_trailing_throwable():
