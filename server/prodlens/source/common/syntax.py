@@ -90,3 +90,25 @@ def used_only_in_logging_calls(
         if not inside_logging_call:
             return False
     return True
+
+
+def concat_operands(
+    node: tree_sitter.Node, see_through: Callable[[tree_sitter.Node], tree_sitter.Node | None]
+) -> list[tree_sitter.Node]:
+    """The operands of a `+` chain (or the node itself), left to right, without recursion and at most 256.
+    `see_through` names the one expression an operand stands for (`(x)`, `fmt.Sprintf(format, ...)`), if any."""
+    out: list[tree_sitter.Node] = []
+    stack = [node]
+    while stack and len(out) < 256:
+        current = stack.pop()
+        if current.type == "binary_expression":
+            op = current.child_by_field_name("operator")
+            if op is not None and op.type == "+":
+                stack.extend(reversed(current.named_children))
+                continue
+        inner = see_through(current)
+        if inner is not None:
+            stack.append(inner)
+            continue
+        out.append(current)
+    return out

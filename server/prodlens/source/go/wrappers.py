@@ -15,7 +15,7 @@ from .facts import FileFacts, declared_names, text_of
 from .messages import MAX_DEPTH, MessageReader
 from ..common.positions import LineColumns
 from ..common.splice import wrapper_site_statement
-from ..common.syntax import used_only_in_logging_calls
+from ..common.syntax import concat_operands, used_only_in_logging_calls
 
 # parameter names that say "this is the message" (not `s`, `text` or `msgText`: those are usually values logged)
 _MESSAGE_PARAM = re.compile(r"^(?:msg|message|fmt|format|pattern|template|logMessage|messagePattern|formatString)$", re.I)
@@ -45,7 +45,7 @@ def wrapper_of(call: Call, path: str, reader: MessageReader) -> WrapperDef | Non
     param_name = ""
     message_nodes = call.message_args[:1] if call.mode != "print" else call.message_args
     for message in message_nodes:
-        for operand in _concat_operands(message):
+        for operand in concat_operands(message, _sprintf_format):
             if operand.type != "identifier" or text_of(operand) not in names:
                 continue
             index = names[text_of(operand)]
@@ -186,24 +186,14 @@ def _forwarded_variadic(args: list[tree_sitter.Node], names: dict[str, int], dep
     return None
 
 
-def _concat_operands(node: tree_sitter.Node) -> list[tree_sitter.Node]:
-    out: list[tree_sitter.Node] = []
-    stack = [node]
-    while stack and len(out) < 256:
-        current = stack.pop()
-        if current.type == "binary_expression":
-            op = current.child_by_field_name("operator")
-            if op is not None and op.type == "+":
-                stack.extend(reversed(current.named_children))
-                continue
-        if current.type == "call_expression":
-            function = current.child_by_field_name("function")
-            args = current.child_by_field_name("arguments")
-            if function is not None and text_of(function) == "fmt.Sprintf" and args is not None and args.named_children:
-                stack.append(args.named_children[0])
-                continue
-        out.append(current)
-    return out
+def _sprintf_format(node: tree_sitter.Node) -> tree_sitter.Node | None:
+    """`fmt.Sprintf(format, ...)` stands for its format string."""
+    if node.type == "call_expression":
+        function = node.child_by_field_name("function")
+        args = node.child_by_field_name("arguments")
+        if function is not None and text_of(function) == "fmt.Sprintf" and args is not None and args.named_children:
+            return args.named_children[0]
+    return None
 
 
 def _plausible_site(node: tree_sitter.Node, name: str, wrappers: list[WrapperDef], facts: FileFacts) -> bool:

@@ -19,7 +19,7 @@ from .facts import FileFacts, simple_type_name, text_of
 from .messages import MessageReader, hole_name
 from ..common.positions import LineColumns
 from ..common.splice import wrapper_site_statement
-from ..common.syntax import used_only_in_logging_calls
+from ..common.syntax import concat_operands, used_only_in_logging_calls
 
 _MESSAGE_TYPES = frozenset({"String", "CharSequence", "Object", "Supplier"})
 # parameter names that say "this is the message" (not `s`, `text` or `msgText`: those are usually values logged)
@@ -60,7 +60,7 @@ def wrapper_of(call: Call, path: str, reader: MessageReader, facts: FileFacts) -
         message_node, built_on = local
     message_param = None
     carrier = ""
-    for operand in _concat_operands(message_node):
+    for operand in concat_operands(message_node, _parenthesized):
         target = operand
         if operand.type == "method_invocation":
             # `filterPasswords(msg)`: the parameter reaches the message through a call that keeps its text
@@ -275,22 +275,11 @@ def _parameters(method: tree_sitter.Node) -> list[tuple[str, str, bool]]:
     return out
 
 
-def _concat_operands(node: tree_sitter.Node) -> list[tree_sitter.Node]:
-    """The operands of a `+` chain (or the node itself), without recursion."""
-    out: list[tree_sitter.Node] = []
-    stack = [node]
-    while stack and len(out) < 256:
-        current = stack.pop()
-        if current.type == "binary_expression":
-            op = current.child_by_field_name("operator")
-            if op is not None and op.type == "+":
-                stack.extend(reversed(current.named_children))
-                continue
-        if current.type == "parenthesized_expression" and len(current.named_children) == 1:
-            stack.append(current.named_children[0])
-            continue
-        out.append(current)
-    return out
+def _parenthesized(node: tree_sitter.Node) -> tree_sitter.Node | None:
+    """`(x)` stands for `x`."""
+    if node.type == "parenthesized_expression" and len(node.named_children) == 1:
+        return node.named_children[0]
+    return None
 
 
 def wrapper_names(wrappers: list[WrapperDef]) -> dict[str, list[WrapperDef]]:
