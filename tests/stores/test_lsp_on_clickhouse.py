@@ -53,6 +53,10 @@ async def client(lsp_client: LanguageClient, ch_workspace: Path):
     def _refresh(params: None) -> None:
         pass
 
+    @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def _register(params: types.RegistrationParams) -> None:
+        pass  # the server registers file watchers with clients that support it, as VS Code does
+
     await lsp_client.initialize_session(types.InitializeParams(
         capabilities=client_capabilities("visual-studio-code"),
         root_uri=uris.from_fs_path(str(ch_workspace)),
