@@ -220,6 +220,18 @@ def _record_by_shape(data: dict[str, Any], shape: tuple) -> LogRecord | None:
     return record
 
 
+def _set_common(record: LogRecord, target: str, value: Any) -> None:
+    """Put one well-known attribute where LogRecord keeps it; the first name found for a target wins."""
+    if target == "thread.name":
+        record.attributes.setdefault("thread.name", value)
+    elif target == "service":
+        record.service = record.service or _text(value)
+    elif target == "version":
+        record.version = record.version or _text(value)
+    else:
+        record.host = record.host or _text(value)
+
+
 def _apply_common(record: LogRecord, common: tuple) -> None:
     """`_common_attributes` for a known key set: only the names the shape holds are looked at."""
     attributes = record.attributes
@@ -227,14 +239,7 @@ def _apply_common(record: LogRecord, common: tuple) -> None:
         for name in names:
             value = attributes[name]
             if value is not None and value != "":
-                if target == "thread.name":
-                    attributes.setdefault("thread.name", value)
-                elif target == "service":
-                    record.service = record.service or _text(value)
-                elif target == "version":
-                    record.version = record.version or _text(value)
-                else:
-                    record.host = record.host or _text(value)
+                _set_common(record, target, value)
                 break
 
 
@@ -294,14 +299,7 @@ def _common_attributes(record: LogRecord) -> None:
         for name in names:
             value = attributes.get(name)
             if value is not None and value != "":
-                if target == "thread.name":
-                    attributes.setdefault("thread.name", value)
-                elif target == "service":
-                    record.service = record.service or _text(value)
-                elif target == "version":
-                    record.version = record.version or _text(value)
-                else:
-                    record.host = record.host or _text(value)
+                _set_common(record, target, value)
                 break
 
 
