@@ -101,6 +101,7 @@ def run(args: argparse.Namespace) -> int:
     from ..ingest.pipeline import IngestOptions, ingest
     from ..matching.records import FormatError
     from ..model import parse_window
+    from ..streaming import tune_for_streaming
     from ..stores.base import StoreError
 
     root = Path(args.root)
@@ -126,6 +127,7 @@ def run(args: argparse.Namespace) -> int:
         print("prodlens ingest: reading log lines from the terminal (end with Ctrl-D; pass files or pipe logs in)",
               file=sys.stderr)
     progress = _Progress(sys.stderr) if sys.stderr.isatty() else None
+    tune_for_streaming()
     try:
         summary = ingest(inputs, root=root, config=config, store=store, options=options,
                          progress=progress)

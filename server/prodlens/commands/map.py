@@ -48,6 +48,7 @@ def run(args: argparse.Namespace) -> int:
     from ..config import load_config
     from ..matching.matcher import Matcher
     from ..matching.records import FormatError, read_records
+    from ..streaming import tune_for_streaming
     from ..source.index import StatementIndex
 
     root = Path(args.root)
@@ -58,6 +59,7 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     index = StatementIndex.build(root, config)
     matcher = Matcher(index.statements, root=root, config=config, engine=args.engine)
+    tune_for_streaming()
     indexed = time.perf_counter()
 
     try:

@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 _CACHE_LIMIT = 200_000
 _REMEMBER_LIMIT = 32_768  # decisions remembered per rendered message (bounded memory: ≤ 32k × 1 KB messages)
 _REMEMBER_MESSAGE_CHARS = 1024
-_CONTEXT_LINES = 40
+_CONTEXT_LINES = 40  # how far (in lines) a tie may be broken by the thread's previous statement
 _LEVELS: dict[object, str | None] = {}
 
 
@@ -47,8 +47,11 @@ def _level(value: object) -> str | None:
             _LEVELS[value] = level
         return level
     except TypeError:  # unhashable
-        return normalize_level(value)  # how far (in lines) a tie may be broken by the thread's previous statement
+        return normalize_level(value)
+
+
 _FITS_ALL = {(Hole(HoleKind.ANY),), (Hole(HoleKind.JSON),)}  # templates every message is an instance of
+_UNDECIDED = Match.none()
 
 
 class Matcher:
@@ -144,23 +147,27 @@ class Matcher:
         """Code that logs twice in a row usually logs from one place: when several statements fit equally, the
         one in the same file as the thread's previous placed record, and strictly nearest to it within
         `_CONTEXT_LINES` lines, wins — only among statements with constant text. Anything less clear stays
-        ambiguous."""
+        ambiguous. This pass runs over every record (each placed record becomes its thread's context), so it
+        keeps the key only and looks the statement up when a tie needs it."""
         recent = self._recent
-        for position, record in enumerate(records):
+        position = 0
+        for record, match in zip(records, results):
             attributes = record.attributes
             thread = (attributes.get("thread.name") or attributes.get("thread")) if attributes else None
             thread_key = (thread, record.logger) if thread is None else thread
-            match = results[position]
-            if match.key is None and match.candidates > 1:
+            key = match.key
+            if key is None and match.candidates > 1:
                 previous = recent.get(thread_key)
                 if previous is not None:
-                    chosen = self._nearest(previous, match.candidate_keys)
+                    chosen = self._nearest(self._by_key[previous], match.candidate_keys)
                     if chosen is not None:
-                        match = results[position] = Match(chosen.key, match.method, 1, match.score, match.candidate_keys)
-            if match.key is not None:
-                recent[thread_key] = self._by_key[match.key]
-                if len(recent) > 10_000:
-                    recent.clear()
+                        key = chosen.key
+                        results[position] = Match(key, match.method, 1, match.score, match.candidate_keys)
+            if key is not None:
+                recent[thread_key] = key
+            position += 1
+        if len(recent) > 10_000:  # threads come and go: a long stream must not grow this without bound
+            recent.clear()
 
     def _by_logger_class(self, logger: str, keys: tuple[str, ...]) -> LogStatement | None:
         """A Python logger named module + class (`pkg.mod.Class`, maybe with a suffix) picks, among tied
@@ -205,52 +212,68 @@ class Matcher:
     def _match_alone(self, records: Sequence[LogRecord]) -> list[Match]:
         """Placement from each record alone. Real logs repeat the same rendered messages heavily (one
         statement, a few distinct values), so decisions are remembered per (message, logger, level,
-        exception?) in a bounded cache (emptied when full): a repeat costs one dict lookup instead of a scan."""
-        results: list[Match | None] = [None] * len(records)
+        exception?) in a bounded cache (emptied when full): a repeat costs one dict lookup instead of a scan.
+        Ties are collected on the way, so the evidence only a tie needs (trace frames, logger class) is looked at
+        for those records alone."""
+        results: list[Match] = [_UNDECIDED] * len(records)
         location_keys = self._location_keys
         remembered = self._remembered
         unknown: list[int] = []
-        keys: list[tuple | None] = [None] * len(records)
-        for position, record in enumerate(records):
+        unknown_keys: list[tuple] = []
+        ties: list[int] = []
+        position = 0
+        for record in records:
             attributes = record.attributes
             if attributes and not attributes.keys().isdisjoint(location_keys):
                 found = self._by_location(record)
                 if found is not None:
                     results[position] = found
+                    position += 1
                     continue
             key = (record.message, record.logger, record.level, not record.exception)
             decision = remembered.get(key)
             if decision is None:
-                keys[position] = key
                 unknown.append(position)
+                unknown_keys.append(key)
             else:
                 results[position] = decision
+                if decision.key is None and decision.candidates > 1:
+                    ties.append(position)
+            position += 1
         if unknown:
             messages = [clean_message(records[p].message or "") for p in unknown]
             fitting = self.engine.match_ids(messages)
             decide = self._decide
-            for position, message, template_ids in zip(unknown, messages, fitting):
+            for position, message, template_ids, key in zip(unknown, messages, fitting, unknown_keys):
                 decision = results[position] = decide(records[position], message, template_ids)
-                key = keys[position]
+                if decision.key is None and decision.candidates > 1:
+                    ties.append(position)
                 if len(message) <= _REMEMBER_MESSAGE_CHARS:
                     if len(remembered) >= _REMEMBER_LIMIT:
                         # start afresh: evicting oldest-first from a dict degrades (iteration skips the holes left by
                         # deletions), and the messages that repeat come back within a few thousand records
                         remembered.clear()
                     remembered[key] = decision
+        if ties:
+            self._break_ties_alone(records, results, ties)
+        return results
+
+    def _break_ties_alone(self, records: Sequence[LogRecord], results: list[Match], ties: list[int]) -> None:
+        """Evidence in the record beyond its text: an attached trace naming one candidate's call line, or a
+        Python logger naming one candidate's class."""
         by_key = self._by_key
-        for position, record in enumerate(records):
+        for position in ties:
+            record = records[position]
             match = results[position]
-            if match.key is None and match.candidates > 1 and record.exception:  # type: ignore[union-attr]
-                named = named_by_trace(str(record.exception), [by_key[k] for k in match.candidate_keys])  # type: ignore[union-attr]
+            if record.exception:
+                named = named_by_trace(str(record.exception), [by_key[k] for k in match.candidate_keys])
                 if named is not None:
-                    results[position] = Match(named.key, match.method, 1, match.score, match.candidate_keys)  # type: ignore[union-attr]
+                    results[position] = Match(named.key, match.method, 1, match.score, match.candidate_keys)
                     continue
-            if match.key is None and match.candidates > 1 and record.logger and self._root is not None:  # type: ignore[union-attr]
-                chosen = self._by_logger_class(record.logger, match.candidate_keys)  # type: ignore[union-attr]
+            if record.logger and self._root is not None:
+                chosen = self._by_logger_class(record.logger, match.candidate_keys)
                 if chosen is not None:
-                    results[position] = Match(chosen.key, match.method, 1, match.score, match.candidate_keys)  # type: ignore[union-attr]
-        return results  # type: ignore[return-value]
+                    results[position] = Match(chosen.key, match.method, 1, match.score, match.candidate_keys)
 
     # ----------------------------------------------------------------------------------------------------------
 

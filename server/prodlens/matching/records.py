@@ -123,6 +123,16 @@ def parse_timestamp(value: Any) -> datetime | None:
     """ISO 8601 text or a Unix time in s/ms/µs/ns (told apart by magnitude); None when it is neither."""
     if value is None or isinstance(value, bool):
         return None
+    if type(value) is str and not value.isdigit():
+        try:  # the common case first: ISO 8601 in UTC, as loggers write it
+            stamp = datetime.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            zone = stamp.tzinfo
+            if zone is timezone.utc:
+                return stamp
+            return stamp.replace(tzinfo=timezone.utc) if zone is None else stamp.astimezone(timezone.utc)
     if isinstance(value, str):
         text = value.strip()
         if text.isdigit():
@@ -165,18 +175,24 @@ def record_from_mapping(data: dict[str, Any], fields: _Fields) -> LogRecord:
 
     Log streams repeat a few key sets millions of times, so which key plays which role is worked out once per key
     set (`fields.shapes`); objects whose chosen values are missing, empty or not plain text take the general path."""
-    has_nested = False
-    for value in data.values():
-        if type(value) is dict:
-            has_nested = True
-            break
+    return _record_from_mapping(data, fields, owned=False)
+
+
+def _record_from_owned_mapping(data: dict[str, Any], fields: _Fields) -> LogRecord:
+    """`record_from_mapping` for an object nobody else holds (just parsed): it becomes the record's attributes
+    in place instead of being copied."""
+    return _record_from_mapping(data, fields, owned=True)
+
+
+def _record_from_mapping(data: dict[str, Any], fields: _Fields, owned: bool) -> LogRecord:
+    has_nested = dict in map(type, data.values())  # (C loop; `is dict` exactly: a nested object, as JSON gives)
     if not has_nested:
         keys = tuple(data)
         shape = fields.shapes.get(keys)
         if shape is None:
             shape = fields.shapes[keys] = _shape(keys, fields) if len(fields.shapes) < 256 else None
         if shape is not None:
-            record = _record_by_shape(data, shape)
+            record = _record_by_shape(data, shape, owned)
             if record is not None:
                 return record
     return _record_general(data, fields, has_nested)
@@ -193,7 +209,7 @@ def _shape(keys: tuple[str, ...], fields: _Fields) -> tuple:
     return (*chosen, used, common)
 
 
-def _record_by_shape(data: dict[str, Any], shape: tuple) -> LogRecord | None:
+def _record_by_shape(data: dict[str, Any], shape: tuple, owned: bool = False) -> LogRecord | None:
     message_key, level_key, logger_key, time_key, exception_key, used, common = shape
     message = data[message_key] if message_key else None
     level = data[level_key] if level_key else None
@@ -207,16 +223,21 @@ def _record_by_shape(data: dict[str, Any], shape: tuple) -> LogRecord | None:
         return None
     if exception is not None and (type(exception) is not str or not exception):
         return None
-    record = LogRecord(
-        message=message or "",
-        timestamp=parse_timestamp(data[time_key]) if time_key else None,
-        level=_level_of(level) if level else None,
-        logger=logger,
-        exception=exception,
-        attributes={k: v for k, v in data.items() if k not in used},
-    )
-    if common:
-        _apply_common(record, common)
+    timestamp = parse_timestamp(data[time_key]) if time_key else None
+    if owned:
+        for name in used:
+            del data[name]
+        attributes = data
+    else:
+        attributes = {k: v for k, v in data.items() if k not in used}
+    record = LogRecord(message=message or "", timestamp=timestamp, level=_level_of(level) if level else None,
+                       logger=logger, exception=exception, attributes=attributes)
+    for target, names in common:  # `_common_attributes` for a known key set: only the names it holds
+        for name in names:
+            value = attributes[name]
+            if value is not None and value != "":
+                _set_common(record, target, value)
+                break
     return record
 
 
@@ -230,17 +251,6 @@ def _set_common(record: LogRecord, target: str, value: Any) -> None:
         record.version = record.version or _text(value)
     else:
         record.host = record.host or _text(value)
-
-
-def _apply_common(record: LogRecord, common: tuple) -> None:
-    """`_common_attributes` for a known key set: only the names the shape holds are looked at."""
-    attributes = record.attributes
-    for target, names in common:
-        for name in names:
-            value = attributes[name]
-            if value is not None and value != "":
-                _set_common(record, target, value)
-                break
 
 
 def _record_general(data: dict[str, Any], fields: _Fields, has_nested: bool) -> LogRecord:
@@ -526,19 +536,25 @@ def _raw_lines(stream: Any, limit: int) -> Iterator[tuple[bytes | None, int]]:
 
 
 _BLOCK = 1 << 20
+_INVALID_UTF8 = "invalid UTF-8 (replaced with U+FFFD)"
+
+# One input line: (bytes without the line break, or None when longer than the limit; byte offset after the line
+# break; 1-based number; size in bytes). Plain tuples: they are made once per line, millions of times.
+_ByteLine = tuple[bytes | None, int, int, int]
 
 
-def _lines(stream: Any, limit: int) -> Iterator[_Line]:
-    """Decoded lines. Binary buffered streams are read in blocks split in C (`read1` returns what is available,
-    so a pipe that is being written is not waited on); anything else goes line by line."""
+def _byte_lines(stream: Any, limit: int) -> Iterator[_ByteLine]:
+    """Undecoded lines. Binary buffered streams are read in blocks split in C (`read1` returns what is
+    available, so a pipe that is being written is not waited on); anything else goes line by line."""
     read1 = getattr(stream, "read1", None)
     if read1 is None:
-        yield from _lines_by_readline(stream, limit)
+        yield from _byte_lines_by_readline(stream, limit)
         return
     offset = 0
     number = 0
     pending = b""
     skipping = 0  # > 0: inside an oversize line, bytes seen so far
+    too_long = limit + 1
     while True:
         block = read1(_BLOCK)
         if isinstance(block, str):  # a text stream offering read1: its text, as UTF-8
@@ -554,7 +570,7 @@ def _lines(stream: Any, limit: int) -> Iterator[_Line]:
             offset += size
             number += 1
             skipping = 0
-            yield _Line(None, offset, number, size)
+            yield None, offset, number, size
             block = block[newline + 1:]
         pieces = (pending + block if pending else block).split(b"\n")
         pending = pieces.pop()
@@ -562,51 +578,46 @@ def _lines(stream: Any, limit: int) -> Iterator[_Line]:
             size = len(raw) + 1
             offset += size
             number += 1
-            if size > limit + 1:
-                yield _Line(None, offset, number, size)
-                continue
-            if raw.endswith(b"\r"):
-                raw = raw[:-1]
-            try:
-                yield _Line(raw.decode("utf-8"), offset, number, size)
-            except UnicodeDecodeError:
-                yield _Line(raw.decode("utf-8", "replace"), offset, number, size,
-                            "invalid UTF-8 (replaced with U+FFFD)")
+            if size > too_long:
+                yield None, offset, number, size
+            elif raw.endswith(b"\r"):
+                yield raw[:-1], offset, number, size
+            else:
+                yield raw, offset, number, size
         if len(pending) > limit:
             skipping, pending = len(pending), b""
     if skipping:
-        yield _Line(None, offset + skipping, number + 1, skipping)
+        yield None, offset + skipping, number + 1, skipping
     elif pending:
         size = len(pending)
-        if size > limit:
-            yield _Line(None, offset + size, number + 1, size)
-            return
-        try:
-            yield _Line(pending.decode("utf-8"), offset + size, number + 1, size)
-        except UnicodeDecodeError:
-            yield _Line(pending.decode("utf-8", "replace"), offset + size, number + 1, size,
-                        "invalid UTF-8 (replaced with U+FFFD)")
+        yield (None if size > limit else pending), offset + size, number + 1, size
 
 
-def _lines_by_readline(stream: Any, limit: int) -> Iterator[_Line]:
+def _byte_lines_by_readline(stream: Any, limit: int) -> Iterator[_ByteLine]:
     offset = 0
-    number = 0
     number = 0
     for raw, size in _raw_lines(stream, limit):
         offset += size
         number += 1
-        if raw is None:
-            yield _Line(None, offset, number, size)
-            continue
-        if raw.endswith(b"\n"):
+        if raw is not None and raw.endswith(b"\n"):
             raw = raw[:-2] if raw.endswith(b"\r\n") else raw[:-1]
-        warning = None
+        yield raw, offset, number, size
+
+
+def _decode(lines: Iterable[_ByteLine]) -> Iterator[_Line]:
+    """Lines as text, for the readers that work on text (JSON is parsed from the bytes)."""
+    for raw, end, number, size in lines:
+        if raw is None:
+            yield _Line(None, end, number, size)
+            continue
         try:
-            text = raw.decode("utf-8")
+            yield _Line(raw.decode("utf-8"), end, number, size)
         except UnicodeDecodeError:
-            text = raw.decode("utf-8", "replace")
-            warning = "invalid UTF-8 (replaced with U+FFFD)"
-        yield _Line(text, offset, number, size, warning)
+            yield _Line(raw.decode("utf-8", "replace"), end, number, size, _INVALID_UTF8)
+
+
+def _lines(stream: Any, limit: int) -> Iterator[_Line]:
+    return _decode(_byte_lines(stream, limit))
 
 
 # -- the reader ----------------------------------------------------------------------------------------------
@@ -633,7 +644,7 @@ def read_records(
     if pattern and fmt == "auto":
         fmt = "pattern"
     limit = max(1024, int(getattr(config, "max_line_bytes", 4 << 20)))
-    lines = _lines(stream, limit)
+    lines: Iterator[_ByteLine] = _byte_lines(stream, limit)
     layout: LinePattern | None = None
     if fmt == "pattern" and pattern:
         try:
@@ -641,26 +652,29 @@ def read_records(
         except PatternError as exc:
             raise FormatError(str(exc)) from None
     elif fmt in ("auto", "pattern"):
-        head: list[_Line] = []
+        head: list[_ByteLine] = []
+        texts: list[str] = []
         for line in lines:
             head.append(line)
-            if sum(1 for h in head if h.text and h.text.strip()) >= _DETECT_LINES:
-                break
-        fmt, layout = detect_format([h.text for h in head if h.text is not None], pattern_only=fmt == "pattern")
+            if line[0] is not None:
+                texts.append(line[0].decode("utf-8", "replace"))
+                if sum(1 for t in texts if t.strip()) >= _DETECT_LINES:
+                    break
+        fmt, layout = detect_format(texts, pattern_only=fmt == "pattern")
         lines = _chain(head, lines)
     fields = _Fields(config)
     if fmt in ("jsonl", "otlp"):
         yield from _read_json(lines, fields, otlp_only=fmt == "otlp")
     elif fmt == "logfmt":
-        yield from _read_logfmt(lines, fields)
+        yield from _read_logfmt(_decode(lines), fields)
     elif fmt == "text":
-        yield from _read_text(lines)
+        yield from _read_text(_decode(lines))
     else:
         assert layout is not None
-        yield from _read_layout(lines, layout, limit)
+        yield from _read_layout(_decode(lines), layout, limit)
 
 
-def _chain(head: list[_Line], rest: Iterator[_Line]) -> Iterator[_Line]:
+def _chain(head: list[_ByteLine], rest: Iterator[_ByteLine]) -> Iterator[_ByteLine]:
     yield from head
     yield from rest
 
@@ -669,38 +683,52 @@ def _oversize(line: _Line) -> ReadResult:
     return ReadResult(None, f"line too long ({line.size} bytes)", line.end, line.number)
 
 
-def _read_json(lines: Iterable[_Line], fields: _Fields, otlp_only: bool) -> Iterator[ReadResult]:
+def _read_json(lines: Iterable[_ByteLine], fields: _Fields, otlp_only: bool) -> Iterator[ReadResult]:
+    """JSON is parsed straight from the line's bytes (orjson and json both take UTF-8): no decode step for the
+    common case. A line that does not parse is decoded and looked at again, so invalid UTF-8 inside an object
+    is replaced (with a warning) rather than lost."""
     loads = _loads
-    for line in lines:
-        text = line.text
-        if text is None:
-            yield _oversize(line)
+    for raw, end, number, size in lines:
+        if raw is None:
+            yield ReadResult(None, f"line too long ({size} bytes)", end, number)
             continue
-        if not text or text.isspace():
-            continue
+        warning = None
         try:
-            data = loads(text)
-        except _JSONError as exc:
-            reason = "NUL byte in JSON" if "\x00" in text else f"invalid JSON ({_short(exc)})"
-            yield ReadResult(None, reason, line.end, line.number)
-            continue
+            data = loads(raw)
         except RecursionError:
-            yield ReadResult(None, "invalid JSON (nested too deeply)", line.end, line.number)
+            yield ReadResult(None, "invalid JSON (nested too deeply)", end, number)
             continue
-        if not isinstance(data, dict):
-            yield ReadResult(None, f"not a JSON object ({type(data).__name__})", line.end, line.number)
-            continue
+        except (*_JSONError, UnicodeDecodeError):
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                text, warning = raw.decode("utf-8", "replace"), _INVALID_UTF8
+            if not text or text.isspace():
+                continue
+            try:
+                data = loads(text)
+            except _JSONError as exc:
+                reason = "NUL byte in JSON" if "\x00" in text else f"invalid JSON ({_short(exc)})"
+                yield ReadResult(None, reason, end, number)
+                continue
+            except RecursionError:
+                yield ReadResult(None, "invalid JSON (nested too deeply)", end, number)
+                continue
+        if type(data) is not dict:
+            if not isinstance(data, dict):
+                yield ReadResult(None, f"not a JSON object ({type(data).__name__})", end, number)
+                continue
         if "resourceLogs" in data:
             records = records_from_otlp(data)
             if not records:
-                yield ReadResult(None, "OTLP request without log records", line.end, line.number)
+                yield ReadResult(None, "OTLP request without log records", end, number)
             for record in records:
-                yield ReadResult(record, None, line.end, line.number, line.warning)
+                yield ReadResult(record, None, end, number, warning)
             continue
         if otlp_only:
-            yield ReadResult(None, "not an OTLP/JSON logs request (no resourceLogs)", line.end, line.number)
+            yield ReadResult(None, "not an OTLP/JSON logs request (no resourceLogs)", end, number)
             continue
-        yield ReadResult(record_from_mapping(data, fields), None, line.end, line.number, line.warning)
+        yield ReadResult(_record_from_owned_mapping(data, fields), None, end, number, warning)
 
 
 def _short(exc: Exception) -> str:
