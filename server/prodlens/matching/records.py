@@ -455,14 +455,26 @@ def _split_exception(lines: list[str]) -> tuple[list[str], str | None]:
     return lines, None
 
 
-def record_from_groups(groups: dict[str, str | None], extra_lines: list[str]) -> LogRecord:
+_RECORD_GROUPS = frozenset(("message", "timestamp", "level", "logger", "exception"))
+
+
+def attribute_groups(names: Iterable[str]) -> tuple[str, ...]:
+    """The groups of a layout that become attributes (worked out once per layout, not per line)."""
+    return tuple(name for name in names if name not in _RECORD_GROUPS)
+
+
+def record_from_groups(groups: dict[str, str | None], extra_lines: list[str],
+                       attribute_names: tuple[str, ...] | None = None) -> LogRecord:
+    """A record from a layout's named groups plus its continuation lines. `attribute_names`
+    (`attribute_groups` of the layout) saves looking at the groups that are record fields."""
     message_lines, exception = _split_exception(extra_lines) if extra_lines else ([], None)
     message = groups.get("message") or ""
     if message_lines:
         message = "\n".join([message, *message_lines])
     attributes: dict[str, Any] = {}
-    for key, value in groups.items():
-        if value is None or key in ("message", "timestamp", "level", "logger", "exception"):
+    for key in attribute_groups(groups) if attribute_names is None else attribute_names:
+        value = groups[key]
+        if value is None:
             continue
         if key == "thread":
             attributes["thread.name"] = value.strip()
@@ -480,14 +492,14 @@ def record_from_groups(groups: dict[str, str | None], extra_lines: list[str]) ->
             attributes[key] = value
     if groups.get("exception"):
         exception = groups["exception"] + ("\n" + exception if exception else "")
-    level = groups.get("level")
+    level: Any = groups.get("level")
     if level is None and groups.get("levelno"):
         level = groups["levelno"]
         level = int(level) if level.isdigit() else level
     return LogRecord(
         message=message,
         timestamp=parse_timestamp(groups.get("timestamp")),
-        level=normalize_level(level),
+        level=_level_of(level) if type(level) is str else normalize_level(level),
         logger=(groups.get("logger") or "").strip() or None,
         exception=exception,
         attributes=attributes,
@@ -774,9 +786,11 @@ def _read_layout(lines: Iterable[_Line], layout: LinePattern, limit: int) -> Ite
     end = 0
     warning: str | None = None
 
+    attribute_names = attribute_groups(layout.regex.groupindex)
+
     def finish() -> ReadResult:
         groups, first = current  # type: ignore[misc]
-        record = record_from_groups(groups, extra)
+        record = record_from_groups(groups, extra, attribute_names)
         return ReadResult(record, None, end, first.number, warning)
 
     for line in lines:
