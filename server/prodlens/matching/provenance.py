@@ -1,0 +1,181 @@
+"""Break a tie by where a record's rendered value came from: a string constant only one candidate's code holds.
+
+Statements with the same text, level and logger fit the same records, so the record's constant text cannot tell
+them apart — but its *values* sometimes can. A value is often built right beside the call that logs it:
+`LOG.debug("Running {}", this)` inside an anonymous `Runnable` whose `toString()` returns `"WriteCheck[" + …`,
+a tag assembled from a literal in the same method. When a hole of the record's message begins with a string
+constant that appears in the code around exactly one tied candidate (the outermost function enclosing the call,
+with everything nested in it: lambdas, closures, anonymous classes) and in none of the other candidates', that
+candidate's code produced the value, so it wrote the record.
+
+The evidence must be unambiguous or nothing is chosen: candidates must share one template with constant text
+(text-less templates fit anything, and tests often hold copies of whole messages); only constants of at least
+`_MIN_LITERAL_CHARS` characters with a letter or digit count; the constant must open a hole's value (a constant
+merely occurring inside a value — `true` in `cleanSession=true` — is a coincidence, not provenance); a candidate
+whose surroundings cannot be read (no enclosing function, unsupported language, unreadable file) stops the rule,
+because its constants are unknown. Files are parsed with tree-sitter on demand and cached by path, size and
+modification time.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from typing import Sequence
+
+import tree_sitter
+
+from ..model import Hole, LogStatement, Part
+from ..source.languages import language_for_path, new_parser
+
+_MIN_LITERAL_CHARS = 4
+_MAX_MESSAGE_CHARS = 65_536  # longer messages are not examined (bounded work per record)
+_MAX_SOURCE_BYTES = 8 * 1024 * 1024
+
+# nodes that hold a function body of their own; a statement's scope is the outermost one enclosing it
+_FUNCTIONS: dict[str, frozenset[str]] = {
+    "java": frozenset({"method_declaration", "constructor_declaration", "compact_constructor_declaration",
+                       "lambda_expression", "static_initializer"}),
+    "python": frozenset({"function_definition", "lambda"}),
+    "javascript": frozenset({"function_declaration", "function_expression", "arrow_function", "method_definition",
+                             "generator_function_declaration", "generator_function", "function"}),
+    "go": frozenset({"function_declaration", "method_declaration", "func_literal"}),
+}
+_FUNCTIONS["typescript"] = _FUNCTIONS["tsx"] = _FUNCTIONS["javascript"]
+# the text inside string literals, without quotes or interpolations, per grammar
+_FRAGMENTS = frozenset({"string_fragment", "multiline_string_fragment", "string_content",
+                        "interpreted_string_literal_content", "raw_string_literal_content"})
+
+Scopes = tuple[tuple[int, int, frozenset[str]], ...]
+
+
+def _worth_counting(text: str) -> bool:
+    return len(text.strip()) >= _MIN_LITERAL_CHARS and any(ch.isalnum() for ch in text)
+
+
+def _anonymous_class(node: tree_sitter.Node) -> bool:
+    """A Java anonymous class (`new Runnable() { … }`): its methods share one scope even outside any method
+    (a field initializer), so a `toString()` beside the logging `run()` counts."""
+    return node.type == "object_creation_expression" and any(c.type == "class_body" for c in node.children)
+
+
+def _outermost_scopes(root: tree_sitter.Node, functions: frozenset[str]) -> Scopes:
+    """(first line, last line, constants inside) of every function not nested in another one (1-based lines)."""
+    scopes: list[tuple[int, int, frozenset[str]]] = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.type in functions or _anonymous_class(node):
+            constants: set[str] = set()
+            inner = [node]
+            while inner:
+                current = inner.pop()
+                if current.type in _FRAGMENTS:
+                    text = current.text.decode("utf-8", "replace") if current.text is not None else ""
+                    if _worth_counting(text):
+                        constants.add(text)
+                    continue
+                inner.extend(current.children)
+            scopes.append((node.start_point[0] + 1, node.end_point[0] + 1, frozenset(constants)))
+            continue
+        stack.extend(node.children)
+    return tuple(scopes)
+
+
+@lru_cache(maxsize=256)
+def _file_scopes(path: str, language: str, size: int, mtime_ns: int) -> Scopes | None:
+    """Scopes of one file version (size and mtime are part of the key so an edited file is read again)."""
+    if size > _MAX_SOURCE_BYTES:
+        return None
+    try:
+        with open(path, "rb") as handle:
+            source = handle.read()
+    except OSError:
+        return None
+    try:
+        tree = new_parser(language).parse(source)
+    except (ValueError, RecursionError, MemoryError):
+        return None
+    return _outermost_scopes(tree.root_node, _FUNCTIONS[language])
+
+
+def scope_constants(root: str | os.PathLike, statement: LogStatement) -> frozenset[str] | None:
+    """String constants of the outermost function enclosing the statement's call, or None when unknown."""
+    language = language_for_path(statement.path)
+    if language not in _FUNCTIONS:
+        return None
+    path = os.path.join(os.fspath(root), statement.path)
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    scopes = _file_scopes(path, language, info.st_size, info.st_mtime_ns)
+    if not scopes:
+        return None
+    for first, last, constants in scopes:
+        if first <= statement.line and statement.end_line <= last:
+            return constants
+    return None  # module-level code: its surroundings are not one function
+
+
+def _occurrences(message: str, text: str, start: int) -> list[int]:
+    found = []
+    position = message.find(text, start)
+    while position != -1:
+        found.append(position)
+        position = message.find(text, position + 1)
+    return found
+
+
+def opens_a_hole(parts: Sequence[Part], message: str, constant: str) -> bool:
+    """True when `message` is an instance of `parts` (every hole taken as any text) in which some hole's value
+    begins with `constant`. Tracks reachable positions (an exact set after constant text, "anything from m on"
+    after a hole), so the work is linear in the message per part and nothing backtracks."""
+    holes = [index for index, part in enumerate(parts) if isinstance(part, Hole)]
+    return any(_fits_with(parts, message, constant, target) for target in holes)
+
+
+def _fits_with(parts: Sequence[Part], message: str, constant: str, target: int) -> bool:
+    exact: set[int] | None = {0}  # reachable positions, when known exactly
+    floor = 0  # otherwise: every position from `floor` on is reachable
+    for index, part in enumerate(parts):
+        if isinstance(part, str):
+            if exact is None:
+                exact = {p + len(part) for p in _occurrences(message, part, floor)}
+            else:
+                exact = {p + len(part) for p in exact if message.startswith(part, p)}
+            if not exact:
+                return False
+            continue
+        if index == target:
+            starts = (sorted(p for p in exact if message.startswith(constant, p)) if exact is not None
+                      else _occurrences(message, constant, floor)[:1])
+            if not starts:
+                return False
+            floor, exact = starts[0] + len(constant), None
+        elif exact is not None:
+            floor, exact = min(exact), None
+    return len(message) >= floor if exact is None else len(message) in exact
+
+
+def choose(message: str, candidates: Sequence[LogStatement], root: str | os.PathLike | None) -> LogStatement | None:
+    """The one tied candidate whose surrounding code holds a constant that opens a hole of `message`, or None."""
+    if root is None or len(candidates) < 2 or len(message) > _MAX_MESSAGE_CHARS:
+        return None
+    template = candidates[0].template
+    if template.is_dynamic or any(c.template.parts != template.parts for c in candidates):
+        return None
+    scopes = []
+    for candidate in candidates:
+        constants = scope_constants(root, candidate)
+        if constants is None:
+            return None
+        scopes.append(constants)
+    chosen = None
+    for index, constants in enumerate(scopes):
+        others = frozenset().union(*(scopes[:index] + scopes[index + 1:]))
+        if any(c in message and opens_a_hole(template.parts, message, c) for c in constants - others):
+            if chosen is not None:
+                return None
+            chosen = candidates[index]
+    return chosen
