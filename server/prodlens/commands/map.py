@@ -78,12 +78,13 @@ def run(args: argparse.Namespace) -> int:
     try:
         results = read_records(source, fmt=args.format, pattern=args.pattern, config=config.records)
         batch: list[Any] = []
+        rendered: dict[tuple, tuple[str, str]] = {}
         for result in results:
             batch.append(result)
             if len(batch) >= _BATCH:
-                _flush(batch, matcher, sink, counts, skipped, warnings)
+                _flush(batch, matcher, sink, counts, skipped, warnings, rendered)
                 batch = []
-        _flush(batch, matcher, sink, counts, skipped, warnings)
+        _flush(batch, matcher, sink, counts, skipped, warnings, rendered)
     except FormatError as exc:
         print(f"prodlens map: {exc}", file=sys.stderr)
         return 2
@@ -114,34 +115,45 @@ def _open_output(name: str) -> TextIO:
     return sys.stdout if name == "-" else open(name, "w", encoding="utf-8")
 
 
-def _flush(batch, matcher, sink: TextIO, counts, skipped, warnings) -> None:
+def _flush(batch, matcher, sink: TextIO, counts, skipped, warnings, rendered: dict[tuple, tuple[str, str]]) -> None:
+    """Write one output line per record. The line depends only on (statement, method, candidates), so each
+    distinct one is rendered once and looked up after that (`rendered`, kept across batches)."""
     if not batch:
         return
-    readable = [r for r in batch if r.record is not None]
-    matches = iter(matcher.match_many([r.record for r in readable]))
+    matches = iter(matcher.match_many([r.record for r in batch if r.record is not None]))
     lines: list[str] = []
+    append = lines.append
+    counts["records"] += len(batch)
     for result in batch:
-        counts["records"] += 1
         if result.warning:
             warnings[result.warning] += 1
         if result.record is None:
             skipped[result.skipped or "unreadable"] += 1
-            lines.append(json.dumps({"path": None, "line": None, "end_line": None, "key": None, "method": None,
-                                     "candidates": 0, "skipped": result.skipped}))
+            append(json.dumps({"path": None, "line": None, "end_line": None, "key": None, "method": None,
+                               "candidates": 0, "skipped": result.skipped}))
             continue
         match = next(matches)
-        statement = matcher.statement(match.key) if match.key else None
-        if statement is not None:
-            counts["matched"] += 1
-            lines.append(json.dumps({"path": statement.path, "line": statement.line, "end_line": statement.end_line,
-                                     "key": statement.key, "method": match.method.value,
-                                     "candidates": match.candidates}))
-        else:
-            counts["ambiguous" if match.candidates > 1 else "unmatched"] += 1
-            lines.append(json.dumps({"path": None, "line": None, "end_line": None, "key": None,
-                                     "method": match.method.value if match.method else None,
-                                     "candidates": match.candidates}))
+        key = (match.key, match.method, match.candidates)
+        known = rendered.get(key)
+        if known is None:
+            known = rendered[key] = _render(matcher, match)
+            if len(rendered) > 100_000:  # bounded: one entry per statement and tie size in practice
+                rendered.clear()
+        append(known[0])
+        counts[known[1]] += 1
     sink.write("\n".join(lines) + "\n")
+
+
+def _render(matcher, match) -> tuple[str, str]:
+    """(output line, summary category) of one match."""
+    statement = matcher.statement(match.key) if match.key else None
+    if statement is not None:
+        return json.dumps({"path": statement.path, "line": statement.line, "end_line": statement.end_line,
+                           "key": statement.key, "method": match.method.value,
+                           "candidates": match.candidates}), "matched"
+    return json.dumps({"path": None, "line": None, "end_line": None, "key": None,
+                       "method": match.method.value if match.method else None,
+                       "candidates": match.candidates}), "ambiguous" if match.candidates > 1 else "unmatched"
 
 
 def _summary(stream: TextIO, counts, skipped, warnings, elapsed: float, index_seconds: float, statements: int,
