@@ -20,9 +20,12 @@ accuracy can be read against what is reachable rather than against 100 %:
   logger does not name the enclosing Python class of one but not the other, and both files are equally loadable
   by Node's `require` (an unused `build/esm` copy is not a twin). Any message of one twin is a valid message of
   the other, so the record carries no evidence between them. Stream context (the same thread's neighbouring
-  records) is not record-local: a mapper using it may exceed this ceiling.
+  records) is not record-local: a mapper using it may exceed this ceiling. The next column counts as placeable
+  also the twins that a constant opening one of the record's hole values separates (`matching.provenance`):
+  record-local evidence the plain template comparison does not see.
 - **our matcher** (`StatementIndex.build` + `Matcher.match_many` in stream order, as `prodlens map` runs): its
-  accuracy and, for the records it leaves tied, whether the tied candidates are identical in text, level, logger
+  accuracy, how many of its ties `matching.provenance` would break (and how many correctly) and, for the
+  records it leaves tied, whether the tied candidates are identical in text, level, logger
   and throwable flag (the record then carries no evidence between them) and whether the truth is among them.
 
 Truth is each corpus's own `truth.jsonl[.gz]`; the true statement is the indexed statement whose call spans the
@@ -43,6 +46,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from prodlens.matching import provenance
 from prodlens.matching.matcher import Matcher
 from prodlens.matching.records import read_records
 from prodlens.model import LogStatement, normalize_level
@@ -128,17 +132,24 @@ class CorpusCeiling:
     message_ceiling: int = 0  # records placeable from (message, level, logger, exception?)
     message_thread_ceiling: int = 0  # ... and thread
     twins: int = 0  # records whose true statement has a twin the record cannot tell apart
+    twins_by_provenance: int = 0  # ... of which a hole value's constant names the true statement
     not_indexed: int = 0  # records whose truth line holds no indexed statement
     correct: int = 0
     predicted: int = 0
     ties: int = 0
     ties_identical: int = 0  # ties whose candidates share text, level, logger and throwable flag
     ties_with_truth: int = 0
+    provenance_placed: int = 0  # ties `provenance.choose` would break
+    provenance_correct: int = 0
     twin_examples: dict[tuple, int] = field(default_factory=dict)
 
     @property
     def template_ceiling(self) -> int:
         return self.records - self.twins
+
+    @property
+    def provenance_ceiling(self) -> int:
+        return self.records - self.twins + self.twins_by_provenance
 
 
 def _twin_index(statements: Iterable[LogStatement]) -> dict[tuple, list[LogStatement]]:
@@ -168,6 +179,7 @@ def measure(name: str, corpus_dir: Path, tree: Path) -> CorpusCeiling:
     loadable = node_loadable(tree, {s.path for s in index.statements})
     truths = [true_statement(by_path, where) for where in truth]
     twin_cache: dict[tuple, bool] = {}
+    twin_list: dict[str, list[LogStatement]] = {}
     for record, statement in zip(logs, truths):
         if statement is None:
             result.not_indexed += 1
@@ -185,10 +197,13 @@ def measure(name: str, corpus_dir: Path, tree: Path) -> CorpusCeiling:
             has_twin = bool(twins)
             if not trace:
                 twin_cache[cache_key] = has_twin
+            twin_list[statement.key] = twins
         else:
             has_twin = twin_cache[cache_key]
         if has_twin:
             result.twins += 1
+            if provenance.choose(record.get("message") or "", [statement, *twin_list[statement.key]], tree) is statement:
+                result.twins_by_provenance += 1
             where = (statement.path, statement.line)
             result.twin_examples[where] = result.twin_examples.get(where, 0) + 1
 
@@ -199,7 +214,7 @@ def measure(name: str, corpus_dir: Path, tree: Path) -> CorpusCeiling:
         if any(r is None for r in records):
             raise SystemExit(f"{name}: some records could not be read")
         matches = matcher.match_many(records)  # type: ignore[arg-type]
-    for match, where in zip(matches, truth):
+    for match, where, record in zip(matches, truth, records):
         if match.key is not None:
             result.predicted += 1
             chosen = matcher.statement(match.key)
@@ -208,6 +223,11 @@ def measure(name: str, corpus_dir: Path, tree: Path) -> CorpusCeiling:
         elif match.candidates > 1:
             result.ties += 1
             candidates = [matcher.statement(key) for key in match.candidate_keys]
+            chosen = provenance.choose(record.message or "", [c for c in candidates if c], tree)
+            if chosen is not None:
+                result.provenance_placed += 1
+                if chosen.path == where.get("path") and chosen.line <= where["line"] <= chosen.end_line:
+                    result.provenance_correct += 1
             if len({(c.template.text, c.level, c.logger, c.throwable) for c in candidates if c}) == 1:
                 result.ties_identical += 1
             if any(c and c.path == where.get("path") and c.line <= where["line"] <= c.end_line for c in candidates):
@@ -235,15 +255,19 @@ def main(argv: list[str] | None = None) -> int:
             continue
         results.append(measure(name, args.corpora / name, tree))
 
-    print(f"{'corpus':<24} {'records':>8} {'msg ceiling':>11} {'+thread':>8} {'tmpl ceiling':>12} "
-          f"{'accuracy':>9} {'precision':>9} {'ties':>6} {'identical':>9} {'truth in':>8} {'no stmt':>7}")
+    print(f"{'corpus':<24} {'records':>8} {'msg ceiling':>11} {'+thread':>8} {'tmpl ceiling':>12} {'+provenance':>11} "
+          f"{'accuracy':>9} {'precision':>9} {'ties':>6} {'identical':>9} {'truth in':>8} {'prov. placed/ok':>15} "
+          f"{'no stmt':>7}")
     for r in results:
         print(f"{r.name:<24} {r.records:>8} {_pct(r.message_ceiling, r.records):>11} "
               f"{_pct(r.message_thread_ceiling, r.records):>8} {_pct(r.template_ceiling, r.records):>12} "
+              f"{_pct(r.provenance_ceiling, r.records):>11} "
               f"{_pct(r.correct, r.records):>9} {_pct(r.correct, r.predicted):>9} {r.ties:>6} {r.ties_identical:>9} "
-              f"{r.ties_with_truth:>8} {r.not_indexed:>7}")
+              f"{r.ties_with_truth:>8} {f'{r.provenance_placed}/{r.provenance_correct}':>15} {r.not_indexed:>7}")
     print()
     print("tmpl ceiling: records whose true statement has no twin the record cannot tell apart;")
+    print("+provenance: ... counting also twins a constant opening a hole value separates (matching.provenance);")
+    print("prov. placed/ok: ties of our matcher matching.provenance would break / break correctly;")
     print("identical: ties whose candidates all share text, level, logger and throwable flag;")
     print("truth in: ties whose candidates include the true statement; no stmt: truth line holds no indexed statement")
     for r in results:
