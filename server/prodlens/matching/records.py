@@ -178,13 +178,9 @@ def record_from_mapping(data: dict[str, Any], fields: _Fields) -> LogRecord:
     return _record_from_mapping(data, fields, owned=False)
 
 
-def _record_from_owned_mapping(data: dict[str, Any], fields: _Fields) -> LogRecord:
-    """`record_from_mapping` for an object nobody else holds (just parsed): it becomes the record's attributes
-    in place instead of being copied."""
-    return _record_from_mapping(data, fields, owned=True)
-
-
 def _record_from_mapping(data: dict[str, Any], fields: _Fields, owned: bool) -> LogRecord:
+    """`owned`: nobody else holds `data` (it was just parsed), so it becomes the record's attributes in place
+    instead of being copied."""
     has_nested = dict in map(type, data.values())  # (C loop; `is dict` exactly: a nested object, as JSON gives)
     if not has_nested:
         keys = tuple(data)
@@ -740,7 +736,7 @@ def _read_json(lines: Iterable[_ByteLine], fields: _Fields, otlp_only: bool) -> 
         if otlp_only:
             yield ReadResult(None, "not an OTLP/JSON logs request (no resourceLogs)", end, number)
             continue
-        yield ReadResult(_record_from_owned_mapping(data, fields), None, end, number, warning)
+        yield ReadResult(_record_from_mapping(data, fields, True), None, end, number, warning)
 
 
 def _short(exc: Exception) -> str:
