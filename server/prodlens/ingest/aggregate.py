@@ -1,17 +1,29 @@
 """Fold matched records into the rows one transaction writes.
 
-Per record this is a few dictionary updates (bucket, first/last seen) and a heap push (the newest records per
-statement by timestamp). Everything expensive — redaction, SQL — happens per batch for counts, and for samples only when
-they are flushed (`take(with_samples=True)`: every few seconds and at the end), so the cost of keeping "the
-latest 20 per statement" does not grow with the log volume. A kill can lose the samples of the last few seconds,
-never a count: samples are a best-effort view, counts are exact.
+The fold runs once per record of every log line, so it is written to keep per-record work inside C: the batch's
+timestamps, statement keys and dimensions are pulled out with `map`/`attrgetter`, and the cells (statement,
+bucket start, level, service, version) are counted by `collections.Counter` over `zip`ped columns. Python-level
+work is per cell, per statement or per kept sample, not per record. That fast path needs the batch to sit on one
+side of the roll-up and retention cut-offs (every record gets the same bucket resolution and none is expired) —
+true for all but the batch that straddles a cut-off; that batch, and any batch whose timestamps are missing or
+odd, takes the per-record path (`_add_each`), which is the same fold written record by record. Both paths feed
+the same structures and give identical results (tests/ingest/test_aggregate_equivalence.py compares them with a
+plain reference fold).
+
+Samples (the newest `samples_per_key` records per statement by timestamp, ties to the later record) are chosen
+per batch: each statement's newest records of the batch are merged into its ring, kept sorted by (timestamp,
+sequence). Redaction and SQL happen only when samples are flushed (`take(with_samples=True)`: every few seconds
+and at the end), so keeping "the latest 20 per statement" does not grow with the log volume. A kill can lose the
+samples of the last few seconds, never a count: samples are a best-effort view, counts are exact.
 """
 
 from __future__ import annotations
 
 import time
-import heapq
-from itertools import count
+from collections import Counter
+from datetime import datetime
+from itertools import compress, islice, repeat
+from operator import attrgetter, is_not, le, mod, not_, sub
 from typing import Any
 
 from ..model import LogRecord, Match
@@ -22,6 +34,21 @@ from .shapes import message_shape
 MAX_SAMPLE_CHARS = 4000
 _TRACE_FIELDS = ("trace_id", "traceId", "trace.id", "TraceId", "traceid", "dd.trace_id")
 _TOTALS = ("records", "matched", "ambiguous", "unmatched", "skipped", "expired")
+# A sample's sequence number is (record's position in the whole run << _SEQ_SHIFT) + its place among the record's
+# candidate keys, so ties in timestamp go to the later record, also for an ambiguous record that names one
+# statement twice.
+_SEQ_SHIFT = 16
+_SHAPE_CACHE_MAX = 20_000
+
+_KEY = attrgetter("key")
+_STAMP = attrgetter("timestamp")
+_LEVEL = attrgetter("level")
+_SERVICE = attrgetter("service")
+_VERSION = attrgetter("version")
+_EPOCH = datetime.timestamp
+
+# A kept sample: (timestamp, sequence, record, ambiguous 0/1); a ring is a list of them sorted ascending.
+SampleEntry = tuple[float, int, LogRecord, int]
 
 
 class Aggregator:
@@ -42,10 +69,11 @@ class Aggregator:
         self.version = version or ""
         self.rollup_after_s = rollup_after_s
         self.retention_s = retention_s
-        # key -> min-heap of (timestamp, arrival, record, ambiguous): the newest `samples_per_key` by timestamp
-        self._samples: dict[str, list[tuple[float, int, LogRecord, int]]] = {}
-        self._arrival = count()
+        # key -> the newest `samples_per_key` entries by (timestamp, sequence), ascending
+        self._samples: dict[str, list[SampleEntry]] = {}
+        self._seq = 0  # records seen so far (the base of the next batch's sequence numbers)
         self._redacted: dict[str, str] = {}  # attribute values repeat (hosts, versions): redact each once
+        self._shapes: dict[str, str] = {}  # unmatched messages repeat: shape each distinct text once
         self.reset_clock(now)
         self._new()
 
@@ -68,25 +96,135 @@ class Aggregator:
         self.batch.totals["skipped"] += 1
 
     def add_many(self, records: list[LogRecord], matches: list[Match]) -> None:
+        """Count `records` (paired with `matches`, as `zip` pairs them) into the current batch."""
+        count = min(len(records), len(matches))
+        pairs = records if count == len(records) else records[:count]
+        if count == len(matches):
+            keys = list(map(_KEY, matches))
+        else:
+            keys = list(map(_KEY, islice(matches, count)))
+        stamps = list(map(_STAMP, pairs))
+        try:
+            ts = list(map(_EPOCH, stamps))
+        except TypeError:  # records without a timestamp count at "now"
+            now = self.now
+            ts = [stamp.timestamp() if stamp is not None else now for stamp in stamps]
+        base = self._seq
+        self._seq += count
+        candidates: dict[str, list[SampleEntry]] = {}
+        if count:
+            lo, hi = min(ts), max(ts)
+            if lo >= self.retention_cutoff and (lo >= self.rollup_cutoff or hi < self.rollup_cutoff):
+                self._add_columns(pairs, matches, keys, ts, base, MINUTE if lo >= self.rollup_cutoff else HOUR,
+                                  candidates)
+            else:
+                self._add_each(pairs, matches, keys, ts, base, candidates)
+        if candidates:
+            self._merge_samples(candidates)
+        self.batch.totals["records"] += len(records)
+
+    # -- the fast path: one resolution for the whole batch, nothing expired --------------------------------------
+
+    def _add_columns(self, records: list[LogRecord], matches: list[Match], keys: list[str | None], ts: list[float],
+                     base: int, res: int, candidates: dict[str, list[SampleEntry]]) -> None:
+        count = len(keys)
+        batch = self.batch
+        starts = map(sub, ts, map(mod, ts, repeat(float(res))))  # == t - t % res, bucket start as a float
+        cells = Counter(zip(keys, starts, map(_LEVEL, records), map(_SERVICE, records), map(_VERSION, records)))
+        buckets = batch.buckets
+        service, version = self.service, self.version
+        for (key, start, level, rec_service, rec_version), hits in cells.items():
+            if key is None:
+                continue
+            cell_key = (key, int(start), res, level or "", rec_service or service, rec_version or version)
+            cell = buckets.get(cell_key)
+            if cell is None:
+                buckets[cell_key] = [hits, 0]
+            else:
+                cell[0] += hits
+
+        mask = list(map(is_not, keys, repeat(None)))
+        matched = sum(mask)
+        batch.totals["matched"] += matched
+        if matched == count:
+            m_keys: list[str] = keys  # type: ignore[assignment]
+            m_ts, m_index = ts, None
+        else:
+            m_keys = list(compress(keys, mask))
+            m_ts = list(compress(ts, mask))
+            m_index = list(compress(range(count), mask))
+        if matched:
+            self._seen_and_samples(records, m_keys, m_ts, m_index, base, candidates)
+        if matched != count:
+            for i in compress(range(count), map(not_, mask)):
+                match = matches[i]
+                if match.candidates > 1 and match.candidate_keys:
+                    self._add_ambiguous(records[i], match.candidate_keys, ts[i], (base + i) << _SEQ_SHIFT,
+                                        candidates)
+                else:
+                    batch.totals["unmatched"] += 1
+                    self._add_unmatched(records[i], ts[i])
+
+    def _seen_and_samples(self, records: list[LogRecord], keys: list[str], ts: list[float],
+                          index: list[int] | None, base: int, candidates: dict[str, list[SampleEntry]]) -> None:
+        """First/last seen and hits per statement, and each statement's newest records of the batch.
+
+        Works on the matched records put in (timestamp, position) order — already so for a log read in time order,
+        which is checked in C — so a statement's first and last records are its first and last seen, and its
+        newest records are the last ones of its group after a stable sort by key."""
+        if not all(map(le, ts, islice(ts, 1, None))):
+            order = sorted(range(len(ts)), key=ts.__getitem__)  # stable: equal timestamps keep record order
+            keys = list(map(keys.__getitem__, order))
+            ts = list(map(ts.__getitem__, order))
+            index = list(map(index.__getitem__, order)) if index is not None else order
+        last = dict(zip(keys, ts))
+        first = dict(zip(reversed(keys), reversed(ts)))
+        hits = Counter(keys)
+        seen = self.batch.seen
+        for key, n in hits.items():
+            s = seen.get(key)
+            if s is None:
+                seen[key] = [first[key], last[key], n]
+            else:
+                t = first[key]
+                if t < s[0]:
+                    s[0] = t
+                t = last[key]
+                if t > s[1]:
+                    s[1] = t
+                s[2] += n
+        keep = self.samples_per_key
+        if not keep:
+            return
+        grouped = sorted(range(len(keys)), key=keys.__getitem__)  # stable: each group stays in (t, position) order
+        end = 0
+        for key in sorted(hits):  # the groups' order
+            start = end
+            end += hits[key]
+            chosen = grouped[max(start, end - keep):end]
+            if index is None:
+                candidates[key] = [(ts[p], (base + p) << _SEQ_SHIFT, records[p], 0) for p in chosen]
+            else:
+                candidates[key] = [(ts[p], (base + index[p]) << _SEQ_SHIFT, records[index[p]], 0) for p in chosen]
+
+    # -- the general path: record by record --------------------------------------------------------------------
+
+    def _add_each(self, records: list[LogRecord], matches: list[Match], keys: list[str | None], ts: list[float],
+                  base: int, candidates: dict[str, list[SampleEntry]]) -> None:
         totals = self.batch.totals
         buckets = self.batch.buckets
         seen = self.batch.seen
-        samples = self._samples
-        n_samples = self.samples_per_key
-        now = self.now
+        keep = self.samples_per_key
         rollup_cutoff = self.rollup_cutoff
         retention_cutoff = self.retention_cutoff
         default_service = self.service
         default_version = self.version
-        arrival = self._arrival
         matched = expired = 0
-        for record, match in zip(records, matches):
-            key = match.key
-            stamp = record.timestamp
-            t = stamp.timestamp() if stamp is not None else now
+        for i, (record, match, key, t) in enumerate(zip(records, matches, keys, ts)):
             if key is None:
                 if match.candidates > 1 and match.candidate_keys:
-                    expired += self._add_ambiguous(record, match.candidate_keys, t)
+                    expired += self._add_ambiguous(record, match.candidate_keys, t, (base + i) << _SEQ_SHIFT,
+                                                   candidates)
                 else:
                     totals["unmatched"] += 1
                     if t >= retention_cutoff:
@@ -98,12 +236,9 @@ class Aggregator:
             if t < retention_cutoff:
                 expired += 1
                 continue
-            if t >= rollup_cutoff:
-                cell_key = (key, int(t - t % MINUTE), MINUTE, record.level or "",
-                            record.service or default_service, record.version or default_version)
-            else:
-                cell_key = (key, int(t - t % HOUR), HOUR, record.level or "",
-                            record.service or default_service, record.version or default_version)
+            res = MINUTE if t >= rollup_cutoff else HOUR
+            cell_key = (key, int(t - t % res), res, record.level or "", record.service or default_service,
+                        record.version or default_version)
             cell = buckets.get(cell_key)
             if cell is None:
                 buckets[cell_key] = [1, 0]
@@ -118,19 +253,18 @@ class Aggregator:
                     s[1] = t
                 elif t < s[0]:
                     s[0] = t
-            if n_samples:
-                ring = samples.get(key)
-                if ring is None:
-                    samples[key] = [(t, next(arrival), record, 0)]
-                elif len(ring) < n_samples:
-                    heapq.heappush(ring, (t, next(arrival), record, 0))
-                elif t >= ring[0][0]:
-                    heapq.heapreplace(ring, (t, next(arrival), record, 0))
-        totals["records"] += len(records)
+            if keep:
+                entry = (t, (base + i) << _SEQ_SHIFT, record, 0)
+                found = candidates.get(key)
+                if found is None:
+                    candidates[key] = [entry]
+                else:
+                    found.append(entry)
         totals["matched"] += matched
         totals["expired"] += expired
 
-    def _add_ambiguous(self, record: LogRecord, keys: tuple[str, ...], t: float) -> int:
+    def _add_ambiguous(self, record: LogRecord, keys: tuple[str, ...], t: float, seq: int,
+                       candidates: dict[str, list[SampleEntry]]) -> int:
         """Every candidate gets the hit, marked ambiguous (see stores/sqlite.py). Returns 1 when expired."""
         self.batch.totals["ambiguous"] += 1
         if t < self.retention_cutoff:
@@ -140,30 +274,56 @@ class Aggregator:
         level = record.level or ""
         service = record.service or self.service
         version = record.version or self.version
-        for key in keys:
+        buckets = self.batch.buckets
+        seen = self.batch.seen
+        for j, key in enumerate(keys):
             cell_key = (key, start, res, level, service, version)
-            cell = self.batch.buckets.get(cell_key)
+            cell = buckets.get(cell_key)
             if cell is None:
-                self.batch.buckets[cell_key] = [1, 1]
+                buckets[cell_key] = [1, 1]
             else:
                 cell[0] += 1
                 cell[1] += 1
-            s = self.batch.seen.get(key)
+            s = seen.get(key)
             if s is None:
-                self.batch.seen[key] = [t, t, 1]
+                seen[key] = [t, t, 1]
             else:
                 s[0], s[1], s[2] = min(s[0], t), max(s[1], t), s[2] + 1
             if self.samples_per_key:
-                ring = self._samples.setdefault(key, [])
-                entry = (t, next(self._arrival), record, 1)
-                if len(ring) < self.samples_per_key:
-                    heapq.heappush(ring, entry)
-                elif t >= ring[0][0]:
-                    heapq.heapreplace(ring, entry)
+                entry = (t, seq + j, record, 1)
+                found = candidates.get(key)
+                if found is None:
+                    candidates[key] = [entry]
+                else:
+                    found.append(entry)
         return 0
 
+    def _merge_samples(self, candidates: dict[str, list[SampleEntry]]) -> None:
+        """Fold the batch's candidates (per statement, not necessarily sorted) into the rings: keep the newest
+        `samples_per_key` by (timestamp, sequence). Sequences are unique, so tuples never compare records."""
+        keep = self.samples_per_key
+        rings = self._samples
+        for key, found in candidates.items():
+            if len(found) > 1 and not _ascending(found):
+                found.sort()
+            ring = rings.get(key)
+            if ring is None:
+                rings[key] = found[-keep:] if len(found) > keep else found
+            elif ring[-1] < found[0]:  # the usual case: a log read in time order
+                ring.extend(found)
+                if len(ring) > keep:
+                    del ring[:-keep]
+            else:
+                merged = sorted(ring + found)
+                rings[key] = merged[-keep:]
+
     def _add_unmatched(self, record: LogRecord, t: float) -> None:
-        shape = message_shape(record.message)
+        message = record.message
+        shape = self._shapes.get(message)
+        if shape is None:
+            if len(self._shapes) >= _SHAPE_CACHE_MAX:
+                self._shapes.clear()
+            shape = self._shapes[message] = message_shape(message)
         ident = (shape, record.level or "", record.service or self.service)
         row = self.batch.unmatched.get(ident)
         hour = int(t) // HOUR * HOUR
@@ -184,7 +344,7 @@ class Aggregator:
         if with_samples:
             for key, ring in self._samples.items():
                 sample = self._sample
-                batch.samples[key] = [sample(t, record, amb) for t, _, record, amb in sorted(ring, key=_first2)]
+                batch.samples[key] = [sample(t, record, amb) for t, _, record, amb in ring]
             self._samples = {}
         for ident, record in self._unmatched_examples.items():
             batch.unmatched[ident].example = redact(_clip(record.message)) or ""
@@ -217,8 +377,8 @@ class Aggregator:
         return done
 
 
-def _first2(item: tuple[float, int, LogRecord, int]) -> tuple[float, int]:
-    return item[0], item[1]
+def _ascending(entries: list[SampleEntry]) -> bool:
+    return all(map(le, entries, islice(entries, 1, None)))
 
 
 def _clip(text: str) -> str:
