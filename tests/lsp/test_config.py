@@ -61,3 +61,27 @@ async def test_broken_config_file_is_reported_and_defaults_used(broken_toml, cli
     assert titles[FAILED] == "25 hits · 24h ▲1150%"
     (message,) = await wait_for(lambda: warnings(client), "a warning about .prodlens.toml")
     assert ".prodlens.toml: not valid TOML" in message and "using defaults" in message
+
+
+async def test_changed_index_settings_rebuild_the_index(client, workspace):
+    """include/exclude (the `index` section) apply without a restart: the statement set is rebuilt."""
+
+    async def payment_symbols():
+        found = await client.workspace_symbol_async(types.WorkspaceSymbolParams(query="payment"))
+        return sorted(s.name.split(" — ")[0] for s in found)
+
+    assert await payment_symbols() == ["Payment failed for order {}", "Payment retry {} for order {}"]
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings={"prodlens": {"index": {"exclude": ["**/*.java"]}}})
+    )
+
+    async def excluded():
+        return await payment_symbols() == []
+
+    await wait_for(excluded, "the Java statements gone from the index")
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings={"prodlens": {}}))
+
+    async def included():
+        return len(await payment_symbols()) == 2
+
+    await wait_for(included, "the Java statements back in the index")

@@ -180,11 +180,22 @@ class ProdlensServer(LanguageServer):
 
     def start_indexing(self, ws: ProdlensWorkspace) -> None:
         if ws.root not in self.index_tasks:
+            ws.index_generation += 1
             self.index_tasks[ws.root] = self.spawn(self._index(ws))
         if self.watch_task is None:
             self.watch_task = self.spawn(self._watch())
 
+    def reindex_if_stale(self, ws: ProdlensWorkspace) -> None:
+        """The index settings changed (a new include/exclude, language or logging method): build the statement
+        set again in the background, as at start-up; lenses and symbols keep the old index until it is in."""
+        if not ws.index_stale:
+            return
+        ws.index_stale = False
+        self.index_tasks.pop(ws.root, None)  # a build still running finishes, but is overtaken (generation)
+        self.start_indexing(ws)
+
     async def _index(self, ws: ProdlensWorkspace) -> None:
+        generation = ws.index_generation
         loop = asyncio.get_running_loop()
         token = None
         if self.supports_progress():
@@ -216,6 +227,10 @@ class ProdlensServer(LanguageServer):
             self.show_message(f"prodlens: indexing failed: {exc}", types.MessageType.Error)
             if token:
                 self.work_done_progress.end(token, types.WorkDoneProgressEnd(message="failed"))
+            return
+        if generation != ws.index_generation:  # the settings changed while it was built: a newer build runs
+            if token:
+                self.work_done_progress.end(token, types.WorkDoneProgressEnd(message="superseded"))
             return
         ws.install_index(index)
         count = len(index.statements)
@@ -290,6 +305,7 @@ class ProdlensServer(LanguageServer):
         ws.reconfigure(self.init_options)
         self.report_problems(ws)
         ws.store_signature = store_signature(ws.config, ws.root)
+        self.reindex_if_stale(ws)
         self.refetch_open(ws)
         self.details.clear()
         self.schedule_refresh()
@@ -696,6 +712,7 @@ class ProdlensServer(LanguageServer):
             ws.reconfigure(settings)
             self.report_problems(ws)
             ws.store_signature = store_signature(ws.config, ws.root)
+            self.reindex_if_stale(ws)
             self.refetch_open(ws)
         self.details.clear()
         self.schedule_refresh()

@@ -30,6 +30,8 @@ class ProdlensWorkspace:
         self.config: Config = resolved.config
         self.problems: list[str] = resolved.problems
         self.index = None  # StatementIndex once the background build finishes
+        self.index_stale = False  # the index settings changed since the index was built: rebuild it
+        self.index_generation = 0  # bumped per build started: a build overtaken by a newer one is dropped
         self.index_version = 0  # bumped on every change of the statement set (the matcher is rebuilt lazily)
         self.open_files: dict[str, list[LogStatement]] = {}
         self.open_texts: dict[str, str] = {}
@@ -43,8 +45,12 @@ class ProdlensWorkspace:
     # ------------------------------------------------------------------------------------------ configuration
 
     def reconfigure(self, options: object) -> ResolvedConfig:
-        """New editor settings: new config; the store is reopened (on its thread) and counts refetched."""
+        """New editor settings: new config; the store is reopened (on its thread) and counts refetched. When
+        the `index` section changed (include/exclude, languages, logging methods…), `index_stale` is set: the
+        statement set itself must be rebuilt."""
         resolved = resolve(self.root, options)
+        if resolved.config.index != self.config.index:
+            self.index_stale = True
         self.config = resolved.config
         self.problems = resolved.problems
         old = self.store
