@@ -24,8 +24,9 @@ accuracy can be read against what is reachable rather than against 100 %:
   also the twins that a constant opening one of the record's hole values separates (`matching.provenance`):
   record-local evidence the plain template comparison does not see.
 - **our matcher** (`StatementIndex.build` + `Matcher.match_many` in stream order, as `prodlens map` runs): its
-  accuracy, how many of its ties `matching.provenance` would break (and how many correctly) and, for the
-  records it leaves tied, whether the tied candidates are identical in text, level, logger
+  accuracy, how many of its ties `matching.provenance` (record-local) and `matching.precedence` (per-thread
+  history of the statements placed or tied so far) would break, and how many correctly, and, for the records it
+  leaves tied, whether the tied candidates are identical in text, level, logger
   and throwable flag (the record then carries no evidence between them) and whether the truth is among them.
 
 Truth is each corpus's own `truth.jsonl[.gz]`; the true statement is the indexed statement whose call spans the
@@ -48,6 +49,7 @@ from typing import Any, Callable, Iterable
 
 from prodlens.matching import provenance
 from prodlens.matching.matcher import Matcher
+from prodlens.matching.precedence import Precedence
 from prodlens.matching.records import read_records
 from prodlens.model import LogStatement, normalize_level
 from prodlens.source.index import StatementIndex
@@ -141,6 +143,8 @@ class CorpusCeiling:
     ties_with_truth: int = 0
     provenance_placed: int = 0  # ties `provenance.choose` would break
     provenance_correct: int = 0
+    precedence_placed: int = 0  # ties `Precedence.choose` would break, given the thread's history
+    precedence_correct: int = 0
     twin_examples: dict[tuple, int] = field(default_factory=dict)
 
     @property
@@ -214,7 +218,21 @@ def measure(name: str, corpus_dir: Path, tree: Path) -> CorpusCeiling:
         if any(r is None for r in records):
             raise SystemExit(f"{name}: some records could not be read")
         matches = matcher.match_many(records)  # type: ignore[arg-type]
+    precedence = Precedence(index.statements, tree)
+    logged: dict[object, set[str]] = defaultdict(set)
     for match, where, record in zip(matches, truth, records):
+        attributes = record.attributes or {}  # type: ignore[union-attr]
+        thread = attributes.get("thread.name") or attributes.get("thread")
+        seen = logged[thread if thread is not None else (None, record.logger)]  # type: ignore[union-attr]
+        if match.key is None and match.candidates > 1:
+            chosen = precedence.choose([matcher.statement(k) for k in match.candidate_keys], seen)  # type: ignore[misc]
+            if chosen is not None:
+                result.precedence_placed += 1
+                if chosen.path == where.get("path") and chosen.line <= where["line"] <= chosen.end_line:
+                    result.precedence_correct += 1
+        if match.key is not None:
+            seen.add(match.key)
+        seen.update(match.candidate_keys)
         if match.key is not None:
             result.predicted += 1
             chosen = matcher.statement(match.key)
@@ -257,17 +275,20 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"{'corpus':<24} {'records':>8} {'msg ceiling':>11} {'+thread':>8} {'tmpl ceiling':>12} {'+provenance':>11} "
           f"{'accuracy':>9} {'precision':>9} {'ties':>6} {'identical':>9} {'truth in':>8} {'prov. placed/ok':>15} "
+          f"{'prec. placed/ok':>15} "
           f"{'no stmt':>7}")
     for r in results:
         print(f"{r.name:<24} {r.records:>8} {_pct(r.message_ceiling, r.records):>11} "
               f"{_pct(r.message_thread_ceiling, r.records):>8} {_pct(r.template_ceiling, r.records):>12} "
               f"{_pct(r.provenance_ceiling, r.records):>11} "
               f"{_pct(r.correct, r.records):>9} {_pct(r.correct, r.predicted):>9} {r.ties:>6} {r.ties_identical:>9} "
-              f"{r.ties_with_truth:>8} {f'{r.provenance_placed}/{r.provenance_correct}':>15} {r.not_indexed:>7}")
+              f"{r.ties_with_truth:>8} {f'{r.provenance_placed}/{r.provenance_correct}':>15} "
+              f"{f'{r.precedence_placed}/{r.precedence_correct}':>15} {r.not_indexed:>7}")
     print()
     print("tmpl ceiling: records whose true statement has no twin the record cannot tell apart;")
     print("+provenance: ... counting also twins a constant opening a hole value separates (matching.provenance);")
     print("prov. placed/ok: ties of our matcher matching.provenance would break / break correctly;")
+    print("prec. placed/ok: the same for matching.precedence (per-thread history of placed and tied statements);")
     print("identical: ties whose candidates all share text, level, logger and throwable flag;")
     print("truth in: ties whose candidates include the true statement; no stmt: truth line holds no indexed statement")
     for r in results:

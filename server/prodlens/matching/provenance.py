@@ -99,23 +99,58 @@ def _file_scopes(path: str, language: str, size: int, mtime_ns: int) -> Scopes |
     return _outermost_scopes(tree.root_node, _FUNCTIONS[language])
 
 
-def scope_constants(root: str | os.PathLike, statement: LogStatement) -> frozenset[str] | None:
-    """String constants of the outermost function enclosing the statement's call, or None when unknown."""
-    language = language_for_path(statement.path)
-    if language not in _FUNCTIONS:
-        return None
-    path = os.path.join(os.fspath(root), statement.path)
+@lru_cache(maxsize=4096)
+def _language(path: str) -> str | None:
+    return language_for_path(path)
+
+
+def _identity(path: str) -> tuple[int, int] | None:
+    """(size, mtime) of a file, or None when it cannot be read: part of every cache key, so edits are seen."""
     try:
         info = os.stat(path)
     except OSError:
         return None
-    scopes = _file_scopes(path, language, info.st_size, info.st_mtime_ns)
+    return info.st_size, info.st_mtime_ns
+
+
+def _constants_at(path: str, language: str, identity: tuple[int, int], first: int, last: int) -> frozenset[str] | None:
+    scopes = _file_scopes(path, language, *identity)
     if not scopes:
         return None
-    for first, last, constants in scopes:
-        if first <= statement.line and statement.end_line <= last:
+    for start, end, constants in scopes:
+        if start <= first and last <= end:
             return constants
     return None  # module-level code: its surroundings are not one function
+
+
+def scope_constants(root: str | os.PathLike, statement: LogStatement) -> frozenset[str] | None:
+    """String constants of the outermost function enclosing the statement's call, or None when unknown."""
+    language = _language(statement.path)
+    if language not in _FUNCTIONS:
+        return None
+    path = os.path.join(os.fspath(root), statement.path)
+    identity = _identity(path)
+    if identity is None:
+        return None
+    return _constants_at(path, language, identity, statement.line, statement.end_line)
+
+
+@lru_cache(maxsize=4096)
+def _evidence(root: str, spans: tuple[tuple[str, int, int], ...],
+              identities: tuple[tuple[int, int] | None, ...]) -> tuple[frozenset[str], ...] | None:
+    """Per candidate (path, first line, last line): the constants of its surroundings no other candidate's
+    surroundings hold; None when some candidate's surroundings are unknown. Cached per tie and file versions."""
+    scopes = []
+    for (relative, first, last), identity in zip(spans, identities):
+        language = _language(relative)
+        if identity is None or language not in _FUNCTIONS:
+            return None
+        constants = _constants_at(os.path.join(root, relative), language, identity, first, last)
+        if constants is None:
+            return None
+        scopes.append(constants)
+    return tuple(constants - frozenset().union(*(scopes[:index] + scopes[index + 1:]))
+                 for index, constants in enumerate(scopes))
 
 
 def _occurrences(message: str, text: str, start: int) -> list[int]:
@@ -165,17 +200,15 @@ def choose(message: str, candidates: Sequence[LogStatement], root: str | os.Path
     template = candidates[0].template
     if template.is_dynamic or any(c.template.parts != template.parts for c in candidates):
         return None
-    scopes = []
-    for candidate in candidates:
-        constants = scope_constants(root, candidate)
-        if constants is None:
-            return None
-        scopes.append(constants)
+    base = os.fspath(root)
+    spans = tuple((c.path, c.line, c.end_line) for c in candidates)
+    evidence = _evidence(base, spans, tuple(_identity(os.path.join(base, c.path)) for c in candidates))
+    if evidence is None:
+        return None
     chosen = None
-    for index, constants in enumerate(scopes):
-        others = frozenset().union(*(scopes[:index] + scopes[index + 1:]))
-        if any(c in message and opens_a_hole(template.parts, message, c) for c in constants - others):
+    for candidate, distinct in zip(candidates, evidence):
+        if any(c in message and opens_a_hole(template.parts, message, c) for c in distinct):
             if chosen is not None:
                 return None
-            chosen = candidates[index]
+            chosen = candidate
     return chosen
