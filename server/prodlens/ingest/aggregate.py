@@ -28,7 +28,7 @@ from typing import Any
 
 from ..model import LogRecord, Match
 from ..stores.redact import Redactor
-from ..stores.sqlite import HOUR, MINUTE, BatchData, SampleRow, UnmatchedRow
+from ..stores.sqlite import HOUR, MINUTE, BatchData, SampleRow, UnmatchedRow, gc_paused
 from .shapes import message_shape
 
 MAX_SAMPLE_CHARS = 4000
@@ -97,6 +97,10 @@ class Aggregator:
 
     def add_many(self, records: list[LogRecord], matches: list[Match]) -> None:
         """Count `records` (paired with `matches`, as `zip` pairs them) into the current batch."""
+        with gc_paused():
+            self._add_many(records, matches)
+
+    def _add_many(self, records: list[LogRecord], matches: list[Match]) -> None:
         count = min(len(records), len(matches))
         pairs = records if count == len(records) else records[:count]
         if count == len(matches):
@@ -339,11 +343,15 @@ class Aggregator:
     def take(self, with_samples: bool = True) -> BatchData:
         """The finished batch (texts redacted); the aggregator starts a new one. Samples collected so far are
         included (and forgotten) only when `with_samples`."""
+        with gc_paused():
+            return self._take(with_samples)
+
+    def _take(self, with_samples: bool) -> BatchData:
         batch = self.batch
         redact = self.redactor.redact
         if with_samples:
+            sample = self._sample
             for key, ring in self._samples.items():
-                sample = self._sample
                 batch.samples[key] = [sample(t, record, amb) for t, _, record, amb in ring]
             self._samples = {}
         for ident, record in self._unmatched_examples.items():
@@ -360,10 +368,13 @@ class Aggregator:
                 if value:
                     trace = str(value)[:64]
                     break
+        attr = self._attr
+        message = record.message
         return SampleRow(
-            t, record.level, self.redactor.redact(_clip(record.message)) or "",
-            self._attr(record.host), self._attr(record.service or self.service),
-            self._attr(record.version or self.version), self._attr(trace), bool(ambiguous),
+            t, record.level,
+            self.redactor.redact(message if len(message) <= MAX_SAMPLE_CHARS else _clip(message)) or "",
+            attr(record.host), attr(record.service or self.service), attr(record.version or self.version),
+            attr(trace) if trace else None, bool(ambiguous),
         )
 
     def _attr(self, value: str | None) -> str | None:

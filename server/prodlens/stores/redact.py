@@ -124,7 +124,7 @@ class Redactor:
             text = _KNOWN_SECRETS_RE.sub(SECRET, text)
         if "@" in text:
             text = _EMAIL_RE.sub(EMAIL, text)
-        if hinted:
+        if hinted and ("=" in text or ":" in text):  # a pair needs its separator
             text = _PAIR_RE.sub(_pair, text)
         if _CARD_HINT_RE.search(text):
             text = _CARD_RE.sub(_card, text)
