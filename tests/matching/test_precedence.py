@@ -206,3 +206,44 @@ def test_the_matcher_reports_the_tie_this_rule_breaks(tmp_path):
     full = _index(tmp_path / "full")
     copies = [s for s in full if s.template.text == "Closed socket {}"]
     assert len(copies) == 4 and Precedence(full, tmp_path / "full").choose(copies, set()) is None
+
+
+SAFEGUARDS = """\
+import logging
+
+logger = logging.getLogger(__name__)
+
+
+def flagged(config, host):
+    if config.isEnabledFor(logging.DEBUG):
+        logger.debug("Flag on %s", host)
+    logger.debug("After the flag %s", host)
+
+
+def generator(hosts):
+    logger.debug("Starting %s", hosts)
+    for host in hosts:
+        yield host
+    logger.debug("Finished %s", hosts)
+
+
+def accented(host):
+    logger.debug("Préparation %s", host)
+    café = host; logger.debug("Prêt %s", café)
+"""
+
+
+def test_guards_on_another_object_generators_and_wide_characters(tmp_path):
+    (tmp_path / "shop").mkdir()
+    (tmp_path / "shop" / "safeguards.py").write_text(SAFEGUARDS, encoding="utf-8")
+    statements = StatementIndex.build(tmp_path, IndexConfig(), use_cache=False).statements
+    precedence = Precedence(statements, tmp_path)
+    after_flag, finished = _at(statements, "safeguards.py", 9), _at(statements, "safeguards.py", 16)
+    preparing, ready = _at(statements, "safeguards.py", 20), _at(statements, "safeguards.py", 21)
+    # `config.isEnabledFor(...)` tests an application object, not the logger that logs inside it
+    assert precedence.required(after_flag) == frozenset()
+    # a generator may resume on another thread than the one that logged its start
+    assert precedence.required(finished) == frozenset()
+    # non-ASCII text before the call on its line: character and byte columns differ, the call is still found
+    assert ready.range.start_column != len("    café = host; ".encode())
+    assert precedence.required(ready) == {preparing.key}

@@ -10,10 +10,11 @@ anonymous `Runnable`, whose thread never ran `doStop`.
 X counts as "always logged before B" only when nothing can skip it and nothing can silence it alone:
 - X is a whole expression statement that is just the call (`LOG.debug(…);`, not `err && log.error(err)`), in
   the same block as B or in a block enclosing it, before it, within the same function (a closure, lambda or
-  anonymous class body is a function of its own: its thread may differ). An `if` without `else` around X is
-  accepted only when its whole condition is a level check (`LOG.isDebugEnabled()`,
-  `logger.isEnabledFor(logging.DEBUG)`, `isLoggable(Level.FINE)`, `debug.enabled`) whose level B's record
-  implies is on;
+  anonymous class body is a function of its own: its thread may differ; a generator is not judged at all, since
+  it may resume on another thread). An `if` without `else` around X is accepted only when its whole condition is
+  a level check on the object X logs through (`LOG.isDebugEnabled()` around `LOG.debug(…)`,
+  `logger.isEnabledFor(logging.DEBUG)`, `isLoggable(Level.FINE)`, `debug.enabled`) whose level B's record implies
+  is on — `config.isDebugEnabled()` is an application flag;
 - X and B declare the same logger, X's level is at least as severe as B's (if B's level is on, X's is), and X has
   constant text (a text-less statement's records may be placed elsewhere);
 - the call starting on X's line is the only indexed statement there.
@@ -62,10 +63,10 @@ _LEVEL_WORDS = {"trace": "trace", "finest": "trace", "finer": "trace", "debug": 
                 "config": "info", "info": "info", "warn": "warn", "warning": "warn", "error": "error",
                 "severe": "error", "critical": "fatal", "fatal": "fatal"}
 _GUARD = re.compile(
-    r"\(?\s*!?\s*[\w$.]*?\b(?:"
+    r"\(?\s*(?P<receiver>[\w$]+(?:\.[\w$]+)*)\.(?:"
     r"is(?P<named>Trace|Debug|Info|Warn|Error|Fatal)Enabled\s*\(\s*\)"
     r"|(?:isEnabledFor|isLoggable|isEnabled)\s*\(\s*(?:[\w$]+\.)*(?P<argument>[A-Za-z]+)\s*\)"
-    r"|(?P<debug>[\w$]+)\.enabled"
+    r"|(?P<debug>enabled)"
     r")\s*\)?")
 
 
@@ -74,19 +75,32 @@ def _severity(level: str | None) -> int | None:
     return LEVELS.index(normal) if normal in LEVELS else None
 
 
-def _guard_level(condition: tree_sitter.Node) -> str | None:
-    """The level a condition that is nothing but a level check tests (`LOG.isDebugEnabled()` → debug), else None."""
-    text = condition.text.decode("utf-8", "replace") if condition.text is not None else ""
-    match = _GUARD.fullmatch(text.strip())
-    if match is None or "!" in text:
+def _text(node: tree_sitter.Node | None) -> str:
+    return node.text.decode("utf-8", "replace") if node is not None and node.text is not None else ""
+
+
+def _guard(condition: tree_sitter.Node) -> tuple[str, str] | None:
+    """(receiver, level) of a condition that is nothing but a level check (`LOG.isDebugEnabled()` → LOG, debug;
+    `debug.enabled` → debug, debug), else None."""
+    match = _GUARD.fullmatch(_text(condition).strip())
+    if match is None:
         return None
     if match.group("named"):
-        return _LEVEL_WORDS.get(match.group("named").lower())
-    if match.group("argument"):
-        return _LEVEL_WORDS.get(match.group("argument").lower())
-    if match.group("debug"):
-        return "debug"  # the `debug` package: `log.enabled` is on exactly when its namespace logs
-    return None
+        level = _LEVEL_WORDS.get(match.group("named").lower())
+    elif match.group("argument"):
+        level = _LEVEL_WORDS.get(match.group("argument").lower())
+    else:
+        level = "debug"  # the `debug` package: `log.enabled` is on exactly when its namespace logs
+    return (match.group("receiver"), level) if level else None
+
+
+def _receiver(call: tree_sitter.Node) -> str:
+    """What a call is made on (`LOG` in `LOG.debug(…)`, `debug` in `debug(…)`): a guard must test that same
+    object, or it is an application flag, not a level check."""
+    function = call.child_by_field_name("object") or call.child_by_field_name("function")
+    if function is not None and function.type in ("attribute", "member_expression"):
+        function = function.child_by_field_name("object")
+    return _text(function)
 
 
 def _lone_call(statement: tree_sitter.Node) -> tree_sitter.Node | None:
@@ -114,30 +128,59 @@ def _certain_calls(statement: tree_sitter.Node, blocks: frozenset[str]) -> Itera
     body = statement.child_by_field_name("consequence")
     if condition is None or body is None:
         return
-    level = _guard_level(condition)
-    if level is None:
+    guard = _guard(condition)
+    if guard is None:
         return
+    receiver, level = guard
     for inner in (body.named_children if body.type in blocks else [body]):
         call = _lone_call(inner)
-        if call is not None:
+        if call is not None and _receiver(call) == receiver:
             yield call.start_point[0], call.start_point[1], level
 
 
 @lru_cache(maxsize=64)
-def _tree(path: str, language: str, size: int, mtime_ns: int) -> tree_sitter.Tree | None:
+def _tree(path: str, language: str, size: int, mtime_ns: int) -> tuple[tree_sitter.Tree, list[bytes]] | None:
     if size > _MAX_SOURCE_BYTES:
         return None
     try:
         with open(path, "rb") as handle:
             source = handle.read()
-        return new_parser(language).parse(source)
+        return new_parser(language).parse(source), source.split(b"\n")
     except (OSError, ValueError, RecursionError, MemoryError):
         return None
 
 
+def _byte_column(lines: list[bytes], line: int, column: int) -> int | None:
+    """Statement ranges count characters; tree-sitter counts bytes."""
+    if not 0 <= line < len(lines):
+        return None
+    return len(lines[line].decode("utf-8", "replace")[:column].encode("utf-8", "replace"))
+
+
+def _char_column(lines: list[bytes], line: int, column: int) -> int:
+    return len(lines[line][:column].decode("utf-8", "replace")) if 0 <= line < len(lines) else -1
+
+
+_YIELDS = frozenset({"yield", "yield_expression"})
+
+
+def _suspends(function: tree_sitter.Node) -> bool:
+    """A generator may be resumed on another thread than the one that ran its start: its order proves nothing."""
+    if function.type in ("generator_function_declaration", "generator_function"):
+        return True
+    stack = list(function.children)
+    while stack:
+        node = stack.pop()
+        if node.type in _YIELDS:
+            return True
+        stack.extend(node.children)
+    return False
+
+
 def calls_before(root: str | os.PathLike, statement: LogStatement) -> tuple[tuple[int, int, str | None], ...]:
-    """Log calls certainly made earlier in the same function run as `statement`: (0-based line, column, guard
-    level). Empty when the file cannot be read or its language is not supported."""
+    """Log calls certainly made earlier in the same function run as `statement`: (0-based line, character column,
+    guard level). Empty when the file cannot be read, its language is not supported, or the statement's call is
+    not found where its range says."""
     language = language_for_path(statement.path)
     if language not in _FUNCTIONS:
         return ()
@@ -146,11 +189,17 @@ def calls_before(root: str | os.PathLike, statement: LogStatement) -> tuple[tupl
         info = os.stat(path)
     except OSError:
         return ()
-    tree = _tree(path, language, info.st_size, info.st_mtime_ns)
-    if tree is None:
+    parsed = _tree(path, language, info.st_size, info.st_mtime_ns)
+    if parsed is None:
         return ()
-    point = (statement.range.start_line, statement.range.start_column)
-    node: tree_sitter.Node | None = tree.root_node.descendant_for_point_range(point, point)
+    tree, lines = parsed
+    line = statement.range.start_line
+    column = _byte_column(lines, line, statement.range.start_column)
+    if column is None:
+        return ()
+    node: tree_sitter.Node | None = tree.root_node.descendant_for_point_range((line, column), (line, column))
+    while node is not None and not (node.type in _CALLS and node.start_point == (line, column)):
+        node = node.parent  # anchor on the statement's own call, or give up
     functions, blocks = _FUNCTIONS[language], _BLOCKS[language]
     found: list[tuple[int, int, str | None]] = []
     while node is not None and node.parent is not None and node.type not in functions:
@@ -161,9 +210,9 @@ def calls_before(root: str | os.PathLike, statement: LogStatement) -> tuple[tupl
                     break
                 found.extend(_certain_calls(sibling, blocks))
         node = parent
-    if node is None or node.type not in functions:
-        return ()  # module-level code: not one function run
-    return tuple(found)
+    if node is None or node.type not in functions or _suspends(node):
+        return ()  # module-level code, or a generator: not one uninterrupted run
+    return tuple((at_line, _char_column(lines, at_line, at_column), guard) for at_line, at_column, guard in found)
 
 
 class Precedence:
