@@ -222,3 +222,44 @@ def test_matcher_ties_it_would_break_are_real_ties(tmp_path):
         assert chosen is not None and chosen.line == 13
     else:
         assert matcher.statement(tie.key).line == 13
+
+
+SHARED = """\
+import logging
+
+logger = logging.getLogger(__name__)
+PREFIX = "tenant:"
+
+
+def by_url(host):
+    url = "https://" + host
+    logger.info("Fetching %s", url)
+
+
+def by_config(config):
+    logger.info("Fetching %s", config.url)
+
+
+def helper(host):
+    return "https://" + host + "/health"
+
+
+def by_tenant(name):
+    logger.info("Loading %s", "tenant:" + name)
+
+
+def by_setting(setting):
+    logger.info("Loading %s", PREFIX + setting)
+"""
+
+
+def test_constants_used_elsewhere_in_the_files_are_not_evidence(tmp_path):
+    (tmp_path / "shop").mkdir()
+    (tmp_path / "shop" / "shared.py").write_text(SHARED)
+    statements = StatementIndex.build(tmp_path, IndexConfig(), use_cache=False).statements
+    fetching = _with_text(statements, "Fetching {}")
+    loading = _with_text(statements, "Loading {}")
+    # "https://" is also written by helper(): the other candidate's value may come from anywhere
+    assert choose("Fetching https://shop.example", fetching, tmp_path) is None
+    # "tenant:" is also a module-level constant the other candidate uses
+    assert choose("Loading tenant:acme", loading, tmp_path) is None

@@ -5,8 +5,10 @@ them apart — but its *values* sometimes can. A value is often built right besi
 `LOG.debug("Running {}", this)` inside an anonymous `Runnable` whose `toString()` returns `"WriteCheck[" + …`,
 a tag assembled from a literal in the same method. When a hole of the record's message begins with a string
 constant that appears in the code around exactly one tied candidate (the outermost function enclosing the call,
-with everything nested in it: lambdas, closures, anonymous classes) and in none of the other candidates', that
-candidate's code produced the value, so it wrote the record.
+with everything nested in it: lambdas, closures, anonymous classes) and nowhere else in the candidates' files (not
+in another function, not in a field or module-level constant, not around another candidate), that candidate's
+code produced the value, so it wrote the record. A constant the files use in several places (`"http://"`, a
+shared prefix) could have reached the other candidates' values too, so it is not evidence.
 
 The evidence must be unambiguous or nothing is chosen: candidates must share one template with constant text
 (text-less templates fit anything, and tests often hold copies of whole messages); only constants of at least
@@ -20,6 +22,7 @@ modification time.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
 
@@ -46,7 +49,21 @@ _FUNCTIONS["typescript"] = _FUNCTIONS["tsx"] = _FUNCTIONS["javascript"]
 _FRAGMENTS = frozenset({"string_fragment", "multiline_string_fragment", "string_content",
                         "interpreted_string_literal_content", "raw_string_literal_content"})
 
-Scopes = tuple[tuple[int, int, frozenset[str]], ...]
+Scope = tuple[int, int, frozenset[str]]  # first line, last line (1-based), constants inside
+
+
+@dataclass(frozen=True)
+class FileConstants:
+    """A file's string constants: per outermost function, and outside every function (fields, module code)."""
+
+    scopes: tuple[Scope, ...]
+    outside: frozenset[str]
+
+    def scope_of(self, first: int, last: int) -> int | None:
+        for index, (start, end, _) in enumerate(self.scopes):
+            if start <= first and last <= end:
+                return index
+        return None
 
 
 def _worth_counting(text: str) -> bool:
@@ -59,32 +76,42 @@ def _anonymous_class(node: tree_sitter.Node) -> bool:
     return node.type == "object_creation_expression" and any(c.type == "class_body" for c in node.children)
 
 
-def _outermost_scopes(root: tree_sitter.Node, functions: frozenset[str]) -> Scopes:
-    """(first line, last line, constants inside) of every function not nested in another one (1-based lines)."""
-    scopes: list[tuple[int, int, frozenset[str]]] = []
+def _fragment_text(node: tree_sitter.Node) -> str | None:
+    text = node.text.decode("utf-8", "replace") if node.text is not None else ""
+    return text if _worth_counting(text) else None
+
+
+def _file_constants(root: tree_sitter.Node, functions: frozenset[str]) -> FileConstants:
+    scopes: list[Scope] = []
+    outside: set[str] = set()
     stack = [root]
     while stack:
         node = stack.pop()
+        if node.type in _FRAGMENTS:
+            text = _fragment_text(node)
+            if text is not None:
+                outside.add(text)
+            continue
         if node.type in functions or _anonymous_class(node):
             constants: set[str] = set()
             inner = [node]
             while inner:
                 current = inner.pop()
                 if current.type in _FRAGMENTS:
-                    text = current.text.decode("utf-8", "replace") if current.text is not None else ""
-                    if _worth_counting(text):
+                    text = _fragment_text(current)
+                    if text is not None:
                         constants.add(text)
                     continue
                 inner.extend(current.children)
             scopes.append((node.start_point[0] + 1, node.end_point[0] + 1, frozenset(constants)))
             continue
         stack.extend(node.children)
-    return tuple(scopes)
+    return FileConstants(tuple(scopes), frozenset(outside))
 
 
 @lru_cache(maxsize=256)
-def _file_scopes(path: str, language: str, size: int, mtime_ns: int) -> Scopes | None:
-    """Scopes of one file version (size and mtime are part of the key so an edited file is read again)."""
+def _file_scopes(path: str, language: str, size: int, mtime_ns: int) -> FileConstants | None:
+    """Constants of one file version (size and mtime are part of the key so an edited file is read again)."""
     if size > _MAX_SOURCE_BYTES:
         return None
     try:
@@ -96,7 +123,7 @@ def _file_scopes(path: str, language: str, size: int, mtime_ns: int) -> Scopes |
         tree = new_parser(language).parse(source)
     except (ValueError, RecursionError, MemoryError):
         return None
-    return _outermost_scopes(tree.root_node, _FUNCTIONS[language])
+    return _file_constants(tree.root_node, _FUNCTIONS[language])
 
 
 @lru_cache(maxsize=4096)
@@ -114,13 +141,11 @@ def _identity(path: str) -> tuple[int, int] | None:
 
 
 def _constants_at(path: str, language: str, identity: tuple[int, int], first: int, last: int) -> frozenset[str] | None:
-    scopes = _file_scopes(path, language, *identity)
-    if not scopes:
+    constants = _file_scopes(path, language, *identity)
+    if constants is None:
         return None
-    for start, end, constants in scopes:
-        if start <= first and last <= end:
-            return constants
-    return None  # module-level code: its surroundings are not one function
+    index = constants.scope_of(first, last)
+    return None if index is None else constants.scopes[index][2]  # module-level code: not one function
 
 
 def scope_constants(root: str | os.PathLike, statement: LogStatement) -> frozenset[str] | None:
@@ -138,19 +163,38 @@ def scope_constants(root: str | os.PathLike, statement: LogStatement) -> frozens
 @lru_cache(maxsize=4096)
 def _evidence(root: str, spans: tuple[tuple[str, int, int], ...],
               identities: tuple[tuple[int, int] | None, ...]) -> tuple[frozenset[str], ...] | None:
-    """Per candidate (path, first line, last line): the constants of its surroundings no other candidate's
-    surroundings hold; None when some candidate's surroundings are unknown. Cached per tie and file versions."""
-    scopes = []
+    """Per candidate (path, first line, last line): the constants of its surroundings that appear nowhere else in
+    the candidates' files — not in another function, not outside functions (a field, a module-level prefix), not
+    in another candidate's surroundings. None when some candidate's surroundings are unknown. Cached per tie and
+    file versions."""
+    files: dict[str, FileConstants] = {}
+    places: list[tuple[str, int]] = []
     for (relative, first, last), identity in zip(spans, identities):
         language = _language(relative)
         if identity is None or language not in _FUNCTIONS:
             return None
-        constants = _constants_at(os.path.join(root, relative), language, identity, first, last)
+        constants = files.get(relative) or _file_scopes(os.path.join(root, relative), language, *identity)
         if constants is None:
             return None
-        scopes.append(constants)
-    return tuple(constants - frozenset().union(*(scopes[:index] + scopes[index + 1:]))
-                 for index, constants in enumerate(scopes))
+        files[relative] = constants
+        index = constants.scope_of(first, last)
+        if index is None:
+            return None
+        places.append((relative, index))
+    evidence = []
+    for place in places:
+        relative, index = place
+        elsewhere: set[str] = set()
+        for other_path, constants in files.items():
+            elsewhere |= constants.outside
+            for other_index, (_, _, inside) in enumerate(constants.scopes):
+                if (other_path, other_index) != place:
+                    elsewhere |= inside
+        if places.count(place) > 1:
+            evidence.append(frozenset())  # two candidates in one function: its constants name neither
+        else:
+            evidence.append(files[relative].scopes[index][2] - elsewhere)
+    return tuple(evidence)
 
 
 def _occurrences(message: str, text: str, start: int) -> list[int]:
