@@ -263,3 +263,27 @@ def test_constants_used_elsewhere_in_the_files_are_not_evidence(tmp_path):
     assert choose("Fetching https://shop.example", fetching, tmp_path) is None
     # "tenant:" is also a module-level constant the other candidate uses
     assert choose("Loading tenant:acme", loading, tmp_path) is None
+
+
+GO_WORKERS = """\
+package main
+
+import "log"
+
+func alpha(id string) {
+	name := "alpha-" + id
+	log.Printf("Running %s", name)
+}
+
+func beta(id string) {
+	log.Printf("Running %s", id)
+}
+"""
+
+
+def test_go_functions(tmp_path):
+    (tmp_path / "main.go").write_text(GO_WORKERS)
+    statements = StatementIndex.build(tmp_path, IndexConfig(), use_cache=False).statements
+    running = _with_text(statements, "Running {}")
+    assert choose("Running alpha-7", running, tmp_path) is running[0]
+    assert choose("Running 7", running, tmp_path) is None
