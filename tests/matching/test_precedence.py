@@ -7,7 +7,7 @@ from pathlib import Path
 
 from prodlens.config import IndexConfig
 from prodlens.matching.matcher import Matcher
-from prodlens.matching.precedence import Precedence, calls_before
+from prodlens.matching.precedence import Precedence, ThreadHistory, calls_before
 from prodlens.model import LogRecord, LogStatement
 from prodlens.source.index import StatementIndex
 
@@ -247,3 +247,18 @@ def test_guards_on_another_object_generators_and_wide_characters(tmp_path):
     # non-ASCII text before the call on its line: character and byte columns differ, the call is still found
     assert ready.range.start_column != len("    café = host; ".encode())
     assert precedence.required(ready) == {preparing.key}
+
+
+def test_thread_history_keeps_ties_and_never_forgets_part_of_itself():
+    history = ThreadHistory(max_threads=2)
+    history.add("main", "a", ("a",))
+    history.add("main", None, ("b", "c"))  # a tie: one of them was logged
+    history.add("worker", "d", ("d", "e"))  # placed by a tie-breaking rule: its other candidate may have run
+    assert set(history.logged("main")) == {"a", "b", "c"} and set(history.logged("worker")) == {"d", "e"}
+    assert list(history.logged("new")) == []
+    history.add("third", "f", ("f",))  # over the bound: the history is no longer known
+    assert history.logged("main") is None and history.logged("third") is None
+    precedence_free = Precedence([], ".")
+    assert precedence_free.choose([], None) is None
+    history.clear()
+    assert list(history.logged("main")) == []

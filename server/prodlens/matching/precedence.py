@@ -19,10 +19,12 @@ X counts as "always logged before B" only when nothing can skip it and nothing c
   constant text (a text-less statement's records may be placed elsewhere);
 - the call starting on X's line is the only indexed statement there.
 
-What the caller must keep: per thread, every statement its records were placed at **and every candidate of its
-tied records** (a tie still says one of them was logged). A stream that starts in the middle of a function's run
-can rule out that one record's statement wrongly; nothing else can, as long as the thread's records are all
-there (no sampling or per-statement filtering).
+What the caller must keep (`ThreadHistory`): per thread, every statement its records were placed at **and every
+candidate of its tied records** (a tie still says one of them was logged), never forgetting part of it — a
+history that lost entries would make absent what was logged. A stream that starts in the middle of a function's
+run can rule out that one record's statement wrongly; nothing else can, as long as the thread's records are all
+there (no sampling or per-statement filtering) and the earlier statement's own records are placed at it or tied
+with it.
 """
 
 from __future__ import annotations
@@ -250,10 +252,48 @@ class Precedence:
         result = self._required[statement.key] = frozenset(keys)
         return result
 
-    def choose(self, candidates: Sequence[LogStatement], logged: Collection[str]) -> LogStatement | None:
+    def choose(self, candidates: Sequence[LogStatement], logged: Collection[str] | None) -> LogStatement | None:
         """The one candidate whose prerequisites this thread has all logged (`logged`: keys of the statements
-        the thread's earlier records were placed at or tied between), when every other one lacks some."""
-        if len(candidates) < 2:
+        the thread's earlier records were placed at or tied between; None when that is not known), when every
+        other one lacks some."""
+        if logged is None or len(candidates) < 2:
             return None
         possible = [c for c in candidates if all(key in logged for key in self.required(c))]
         return possible[0] if len(possible) == 1 else None
+
+
+class ThreadHistory:
+    """Per thread of a stream, the keys of the statements its records were placed at or tied between.
+
+    Memory is bounded by `max_threads`; when more threads appear, the history is dropped and reported unknown
+    (`logged` returns None) until `clear()` — forgetting part of it would turn "logged" into "never logged"."""
+
+    def __init__(self, max_threads: int = 10_000):
+        self._threads: dict[object, set[str]] = {}
+        self._max_threads = max_threads
+        self._known = True
+
+    def logged(self, thread: object) -> Collection[str] | None:
+        if not self._known:
+            return None
+        return self._threads.get(thread, ())
+
+    def add(self, thread: object, key: str | None, candidate_keys: Iterable[str]) -> None:
+        """Record one record of `thread`: the statement it was placed at (or None) and every candidate."""
+        if not self._known:
+            return
+        seen = self._threads.get(thread)
+        if seen is None:
+            if len(self._threads) >= self._max_threads:
+                self._threads.clear()
+                self._known = False
+                return
+            seen = self._threads[thread] = set()
+        if key is not None:
+            seen.add(key)
+        seen.update(candidate_keys)
+
+    def clear(self) -> None:
+        """A new stream: nothing logged yet, and the history is known again."""
+        self._threads.clear()
+        self._known = True

@@ -237,21 +237,42 @@ def _fits_with(parts: Sequence[Part], message: str, constant: str, target: int) 
     return len(message) >= floor if exact is None else len(message) in exact
 
 
+_TIES: dict[tuple, tuple | None] = {}  # candidate keys + root -> (parts, spans, absolute paths), or None
+_TIES_LIMIT = 4096
+
+
+def _tie(candidates: Sequence[LogStatement], root: str | os.PathLike) -> tuple | None:
+    """What `choose` needs of a tie that does not depend on the message, remembered per tie (ties repeat)."""
+    cache_key = (os.fspath(root), *((c.key, c.path, c.line, c.end_line) for c in candidates))  # keys survive moves
+    if cache_key in _TIES:
+        return _TIES[cache_key]
+    template = candidates[0].template
+    if template.is_dynamic or any(c.template.parts != template.parts for c in candidates):
+        found = None
+    else:
+        base = os.fspath(root)
+        found = (template.parts, base, tuple((c.path, c.line, c.end_line) for c in candidates),
+                 tuple(os.path.join(base, c.path) for c in candidates))
+    if len(_TIES) >= _TIES_LIMIT:
+        _TIES.clear()
+    _TIES[cache_key] = found
+    return found
+
+
 def choose(message: str, candidates: Sequence[LogStatement], root: str | os.PathLike | None) -> LogStatement | None:
     """The one tied candidate whose surrounding code holds a constant that opens a hole of `message`, or None."""
     if root is None or len(candidates) < 2 or len(message) > _MAX_MESSAGE_CHARS:
         return None
-    template = candidates[0].template
-    if template.is_dynamic or any(c.template.parts != template.parts for c in candidates):
+    tie = _tie(candidates, root)
+    if tie is None:
         return None
-    base = os.fspath(root)
-    spans = tuple((c.path, c.line, c.end_line) for c in candidates)
-    evidence = _evidence(base, spans, tuple(_identity(os.path.join(base, c.path)) for c in candidates))
+    parts, base, spans, paths = tie
+    evidence = _evidence(base, spans, tuple(_identity(path) for path in paths))
     if evidence is None:
         return None
     chosen = None
     for candidate, distinct in zip(candidates, evidence):
-        if any(c in message and opens_a_hole(template.parts, message, c) for c in distinct):
+        if distinct and any(c in message and opens_a_hole(parts, message, c) for c in distinct):
             if chosen is not None:
                 return None
             chosen = candidate
