@@ -13,6 +13,11 @@ and, in a child process so the figure is its own, the peak RSS of an end-to-end 
 directory and removed afterwards.
 
     python benchmarks/ingest_bench.py [--records 200000] [--large-mb 64]
+
+`--store-only [--before REF]` measures only the store's share (aggregate+store) in CPU time, split into the fold
+(`Aggregator.add_many` + `take`), the batch writes (`SqliteWriter.apply`) and the final samples flush, best of
+`--repeat` runs. With `--before REF` the same records also go through the aggregator and writer of git revision
+REF (imported side by side as another package), runs alternating, and the two stores must hold the same rows.
 """
 
 from __future__ import annotations
@@ -175,6 +180,105 @@ def measure(project: Path, log: Path, fmt: str, count: int) -> list[tuple[str, i
     return rows
 
 
+def _store_modules(before_ref: str | None, work: Path) -> dict[str, tuple]:
+    """(Aggregator, redactor_from_config, SqliteWriter) of this tree, and of `before_ref` when given: that
+    revision's package is extracted with `git archive` and imported under another name (its imports are relative)."""
+    import importlib
+    import tarfile
+    import io
+
+    from prodlens.ingest.aggregate import Aggregator
+    from prodlens.stores.redact import redactor_from_config
+    from prodlens.stores.sqlite import SqliteWriter
+
+    found = {"after": (Aggregator, redactor_from_config, SqliteWriter)}
+    if before_ref:
+        repo = Path(__file__).resolve().parent.parent
+        archive = subprocess.run(["git", "archive", before_ref, "server/prodlens"], cwd=repo, check=True,
+                                 capture_output=True).stdout
+        target = work / "before"
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(target, filter="data")
+        (target / "server" / "prodlens").rename(target / "prodlens_before")
+        sys.path.insert(0, str(target))
+        found["before"] = (importlib.import_module("prodlens_before.ingest.aggregate").Aggregator,
+                           importlib.import_module("prodlens_before.stores.redact").redactor_from_config,
+                           importlib.import_module("prodlens_before.stores.sqlite").SqliteWriter)
+    return found
+
+
+def _store_rows(path: Path) -> list[tuple]:
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    try:
+        return [(table, *row) for table, order in (
+            ("buckets", "key, res, start, level, service, version"), ("seen", "key"), ("samples", "key, slot"),
+            ("unmatched", "id"), ("unmatched_buckets", "shape_id, start"), ("totals", "name"))
+            for row in conn.execute(f"SELECT * FROM {table} ORDER BY {order}")]
+    finally:
+        conn.close()
+
+
+def measure_store(project: Path, log: Path, fmt: str, modules: dict[str, tuple], repeat: int) -> dict[str, dict]:
+    """CPU seconds of the store's share per implementation (best of `repeat`): fold, batch writes, final flush."""
+    import gc
+
+    from prodlens.config import load_config
+    from prodlens.matching.matcher import Matcher
+    from prodlens.matching.records import read_records
+    from prodlens.source.index import StatementIndex
+    from prodlens.stores.sqlite import _import_sqlite_utils
+
+    _import_sqlite_utils()
+    config = load_config(project)
+    statements = list(StatementIndex.build(project, config, use_cache=False).statements)
+    matcher = Matcher(statements, root=project, config=config)
+    plain = fmt.startswith("plain")
+    with log.open("rb") as handle:
+        records = [r.record for r in read_records(handle, fmt="pattern" if plain else "jsonl",
+                                                  pattern=PLAIN_LAYOUT if plain else None) if r.record is not None]
+    matches = []
+    for i in range(0, len(records), 20000):
+        matches.extend(matcher.match_many(records[i:i + 20000]))
+    now = time.time()  # one "now" for every run: the same buckets, roll-up and retention decisions
+    best: dict[str, dict] = {}
+    rows: dict[str, list] = {}
+    for _ in range(repeat):
+        for name, (aggregator_cls, redactor_from_config, writer_cls) in modules.items():
+            path = project / ".prodlens" / f"store-{fmt}-{name}.db"
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+            writer = writer_cls(path, samples_per_key=config.ingest.samples)
+            aggregator = aggregator_cls(samples_per_key=config.ingest.samples,
+                                        redactor=redactor_from_config(config.ingest), now=now)
+            gc.collect()
+            clock = time.process_time
+            fold = write = final = 0.0
+            for i in range(0, len(records), 20000):
+                t0 = clock()
+                aggregator.add_many(records[i:i + 20000], matches[i:i + 20000])
+                batch = aggregator.take(with_samples=False)
+                t1 = clock()
+                writer.apply(batch)
+                t2 = clock()
+                fold += t1 - t0
+                write += t2 - t1
+            t0 = clock()
+            writer.apply(aggregator.take(with_samples=True))
+            final = clock() - t0
+            writer.close()
+            run = {"fold": fold, "write": write, "final samples flush": final, "total": fold + write + final}
+            if name not in best or run["total"] < best[name]["total"]:
+                best[name] = run
+            rows[name] = _store_rows(path)
+    if "before" in rows and rows["before"] != rows["after"]:
+        raise SystemExit(f"{fmt}: the store written by the current code differs from the one before")
+    for run in best.values():
+        run["records"] = len(records)
+    return best
+
+
 def child_rss(project: Path, log: Path, store: Path) -> tuple[float, float, int]:
     """Peak RSS (MB) of a real `prodlens ingest` of `log`, its wall time and its record count."""
     started = time.perf_counter()
@@ -202,7 +306,14 @@ def main() -> None:
     parser.add_argument("--memory-only", action="store_true", help="skip the rate table")
     parser.add_argument("--data", choices=("both", "realistic", "worst"), default="both",
                         help="which log shape(s) the rate table measures")
+    parser.add_argument("--store-only", action="store_true",
+                        help="measure only the store's share (aggregate+store), in CPU time, split by part")
+    parser.add_argument("--before", metavar="REF", help="with --store-only: also run git revision REF's store code")
+    parser.add_argument("--repeat", type=int, default=3, help="with --store-only: best of this many runs")
     args = parser.parse_args()
+    if args.store_only:
+        store_only(args)
+        return
 
     rng = random.Random(11)
     work = Path(tempfile.mkdtemp(prefix="prodlens-ingest-bench-"))
@@ -241,6 +352,36 @@ def main() -> None:
             print(f"kept {work}")
         else:
             shutil.rmtree(work, ignore_errors=True)
+
+
+def store_only(args: argparse.Namespace) -> None:
+    rng = random.Random(11)
+    work = Path(tempfile.mkdtemp(prefix="prodlens-store-bench-"))
+    try:
+        project = work / "project"
+        templates = make_project(project, rng)
+        modules = _store_modules(args.before, work)
+        print(f"store's share (aggregate+store), CPU seconds, best of {args.repeat}; {args.records:,} records")
+        names = list(modules)
+        print(f"{'format':<7} {'data':<10} {'part':<20} " + " ".join(f"{n + ' s':>9} {n + ' rec/s':>13}"
+                                                                for n in names))
+        for fmt in ("plain", "jsonl"):
+            for label, zipf, span in (("realistic", True, 2 * 3600.0), ("worst", False, 2 * 86400.0)):
+                if args.data not in ("both", label):
+                    continue
+                log = work / f"app.{fmt}.{label}.log"
+                write_logs(log, templates, args.records, fmt, rng, zipf=zipf, span_s=span)
+                best = measure_store(project, log, f"{fmt}-{label}", modules, args.repeat)
+                for part in ("fold", "write", "final samples flush", "total"):
+                    cells = " ".join(f"{best[n][part]:>9.3f} {rate(best[n]['records'], best[n][part])}"
+                                     for n in names)
+                    print(f"{fmt:<7} {label:<10} {part:<20} {cells}")
+                if "before" in best:
+                    print(f"{fmt:<7} {label:<10} {'speed-up (total)':<20} "
+                          f"{best['before']['total'] / best['after']['total']:.2f}x; stores identical")
+                log.unlink()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ import time
 from collections import Counter
 from datetime import datetime
 from itertools import compress, islice, repeat
-from operator import attrgetter, is_not, le, mod, not_, sub
+from operator import attrgetter, floordiv, is_not, le, mod, mul, not_, sub
 from typing import Any
 
 from ..model import LogRecord, Match
@@ -45,6 +45,8 @@ _STAMP = attrgetter("timestamp")
 _LEVEL = attrgetter("level")
 _SERVICE = attrgetter("service")
 _VERSION = attrgetter("version")
+_MESSAGE = attrgetter("message")
+_CANDIDATES = attrgetter("candidates")
 _EPOCH = datetime.timestamp
 
 # A kept sample: (timestamp, sequence, record, ambiguous 0/1); a ring is a list of them sorted ascending.
@@ -160,7 +162,12 @@ class Aggregator:
         if matched:
             self._seen_and_samples(records, m_keys, m_ts, m_index, base, candidates)
         if matched != count:
-            for i in compress(range(count), map(not_, mask)):
+            others = list(compress(range(count), map(not_, mask)))
+            if max(map(_CANDIDATES, map(matches.__getitem__, others))) <= 1:  # no ambiguous record: all unmatched
+                batch.totals["unmatched"] += len(others)
+                self._add_unmatched_many(list(map(records.__getitem__, others)), list(map(ts.__getitem__, others)))
+                return
+            for i in others:
                 match = matches[i]
                 if match.candidates > 1 and match.candidate_keys:
                     self._add_ambiguous(records[i], match.candidate_keys, ts[i], (base + i) << _SEQ_SHIFT,
@@ -321,13 +328,52 @@ class Aggregator:
                 merged = sorted(ring + found)
                 rings[key] = merged[-keep:]
 
-    def _add_unmatched(self, record: LogRecord, t: float) -> None:
-        message = record.message
+    def _shape(self, message: str) -> str:
         shape = self._shapes.get(message)
         if shape is None:
             if len(self._shapes) >= _SHAPE_CACHE_MAX:
                 self._shapes.clear()
             shape = self._shapes[message] = message_shape(message)
+        return shape
+
+    def _add_unmatched_many(self, records: list[LogRecord], ts: list[float]) -> None:
+        """`_add_unmatched` for many records (none expired), per shape instead of per record."""
+        shapes = list(map(self._shape, map(_MESSAGE, records)))
+        service = self.service
+        levels = map({None: "", "": ""}.get, map(_LEVEL, records), map(_LEVEL, records))  # `level or ""`
+        services = map({None: service, "": service}.get, map(_SERVICE, records), map(_SERVICE, records))
+        idents = list(zip(shapes, levels, services))
+        hours = list(map(mul, map(floordiv, map(int, ts), repeat(HOUR)), repeat(HOUR)))  # int(t) // HOUR * HOUR
+        if not all(map(le, ts, islice(ts, 1, None))):
+            order = sorted(range(len(ts)), key=ts.__getitem__)
+            by_time, stamps = list(map(idents.__getitem__, order)), list(map(ts.__getitem__, order))
+        else:
+            by_time, stamps = idents, ts
+        first = dict(zip(reversed(by_time), reversed(stamps)))
+        last = dict(zip(by_time, stamps))
+        example = dict(zip(reversed(idents), reversed(records)))  # each shape's first record
+        per_hour: dict[tuple[str, str, str], dict[int, int]] = {}
+        for (ident, hour), hits in Counter(zip(idents, hours)).items():
+            found = per_hour.get(ident)
+            if found is None:
+                per_hour[ident] = {hour: hits}
+            else:
+                found[hour] = hits
+        unmatched = self.batch.unmatched
+        for ident, hits in Counter(idents).items():
+            row = unmatched.get(ident)
+            if row is None:
+                unmatched[ident] = UnmatchedRow("", hits, first[ident], last[ident], per_hour[ident])
+                self._unmatched_examples[ident] = example[ident]
+            else:
+                row.count += hits
+                row.first_seen = min(row.first_seen, first[ident])
+                row.last_seen = max(row.last_seen, last[ident])
+                for hour, n in per_hour[ident].items():
+                    row.hours[hour] = row.hours.get(hour, 0) + n
+
+    def _add_unmatched(self, record: LogRecord, t: float) -> None:
+        shape = self._shape(record.message)
         ident = (shape, record.level or "", record.service or self.service)
         row = self.batch.unmatched.get(ident)
         hour = int(t) // HOUR * HOUR

@@ -90,6 +90,15 @@ _SECRET_HINT_RE = re.compile(r"pass|pwd|secret|key|token|session|credential|auth
 _CARD_HINT_RE = re.compile(r"\d[\d -]{11,}\d")
 
 
+def _too_few_digits_for_a_card(text: str) -> bool:
+    """True when an ASCII text has fewer than the 13 digits the card rule needs: counting digits with
+    `bytes.translate` costs a fifth of the regex search it spares (most messages carry a few short numbers)."""
+    if not text.isascii():
+        return False  # the regexes count non-ASCII digits too: leave those texts to them
+    raw = text.encode("ascii")
+    return len(raw) - len(raw.translate(None, b"0123456789")) < 13
+
+
 def _maybe_known_secret(text: str) -> bool:
     return ("AKIA" in text or "gh" in text or "glpat-" in text or "xox" in text or "_live_" in text
             or "_test_" in text or "sk-" in text or "AIza" in text or "eyJ" in text)
@@ -126,7 +135,7 @@ class Redactor:
             text = _EMAIL_RE.sub(EMAIL, text)
         if hinted and ("=" in text or ":" in text):  # a pair needs its separator
             text = _PAIR_RE.sub(_pair, text)
-        if _CARD_HINT_RE.search(text):
+        if not _too_few_digits_for_a_card(text) and _CARD_HINT_RE.search(text):
             text = _CARD_RE.sub(_card, text)
         for pattern in self._extra:
             text = pattern.sub(REDACTED, text)
