@@ -262,3 +262,20 @@ def test_thread_history_keeps_ties_and_never_forgets_part_of_itself():
     assert precedence_free.choose([], None) is None
     history.clear()
     assert list(history.logged("main")) == []
+
+
+def test_possible_narrows_a_tie_and_never_empties_it(tmp_path):
+    statements = _index(tmp_path)
+    precedence = Precedence(statements, tmp_path)
+    copies = sorted((s for s in statements if s.template.text == "Closed socket {}"), key=lambda s: s.line)
+    asynchronous, synchronous = copies[0], copies[1]
+    assert [s.line for s in copies] == [20, 27, 57, 59]
+    # the two copies in guards() have no prerequisite: the synchronous close alone is ruled out
+    assert precedence.possible(copies, set()) == [asynchronous, copies[2], copies[3]]
+    assert precedence.possible(copies, None) == copies  # history unknown: nothing ruled out
+    connecting = _at(statements, "connections.py", 10)
+    reconnected = _at(statements, "connections.py", 14)
+    only_ruled_out = [connecting, synchronous]  # both need something never logged: the history is contradicted
+    assert precedence.possible(only_ruled_out, set()) == only_ruled_out
+    assert precedence.choose(only_ruled_out, set()) is None
+    assert precedence.choose([connecting, reconnected], set()) is reconnected

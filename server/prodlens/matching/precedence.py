@@ -252,14 +252,19 @@ class Precedence:
         result = self._required[statement.key] = frozenset(keys)
         return result
 
-    def choose(self, candidates: Sequence[LogStatement], logged: Collection[str] | None) -> LogStatement | None:
-        """The one candidate whose prerequisites this thread has all logged (`logged`: keys of the statements
-        the thread's earlier records were placed at or tied between; None when that is not known), when every
-        other one lacks some."""
+    def possible(self, candidates: Sequence[LogStatement], logged: Collection[str] | None) -> list[LogStatement]:
+        """The candidates whose prerequisites this thread has all logged (`logged`: keys of the statements the
+        thread's earlier records were placed at or tied between; None when that is not known). When none is left
+        the history contradicts the stream (it was cut, or records are missing): every candidate is returned."""
         if logged is None or len(candidates) < 2:
-            return None
-        possible = [c for c in candidates if all(key in logged for key in self.required(c))]
-        return possible[0] if len(possible) == 1 else None
+            return list(candidates)
+        left = [c for c in candidates if all(key in logged for key in self.required(c))]
+        return left or list(candidates)
+
+    def choose(self, candidates: Sequence[LogStatement], logged: Collection[str] | None) -> LogStatement | None:
+        """The one candidate left by `possible`, when the others are all ruled out; else None."""
+        left = self.possible(candidates, logged)
+        return left[0] if len(left) == 1 and len(candidates) > 1 else None
 
 
 class ThreadHistory:
