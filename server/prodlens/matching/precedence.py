@@ -246,8 +246,9 @@ class Precedence:
                 if (earlier.logger != statement.logger or earlier.template.is_dynamic or earlier_severity is None
                         or earlier_severity < severity):
                     continue
-                if guard is not None and (_severity(guard) is None or _severity(guard) < severity):  # type: ignore[operator]
-                    continue
+                guard_severity = _severity(guard) if guard is not None else severity
+                if guard_severity is None or guard_severity < severity:
+                    continue  # guarded by a level B's record does not imply is on
                 keys.add(earlier.key)
         result = self._required[statement.key] = frozenset(keys)
         return result
