@@ -206,7 +206,8 @@ def measure(name: str, corpus_dir: Path, tree: Path) -> CorpusCeiling:
             has_twin = twin_cache[cache_key]
         if has_twin:
             result.twins += 1
-            if provenance.choose(record.get("message") or "", [statement, *twin_list[statement.key]], tree) is statement:
+            twins_and_truth = [statement, *twin_list[statement.key]]
+            if provenance.choose(record.get("message") or "", twins_and_truth, tree) is statement:
                 result.twins_by_provenance += 1
             where = (statement.path, statement.line)
             result.twin_examples[where] = result.twin_examples.get(where, 0) + 1
@@ -228,7 +229,7 @@ def measure(name: str, corpus_dir: Path, tree: Path) -> CorpusCeiling:
             chosen = precedence.choose([matcher.statement(k) for k in match.candidate_keys], seen)  # type: ignore[misc]
             if chosen is not None:
                 result.precedence_placed += 1
-                if chosen.path == where.get("path") and chosen.line <= where["line"] <= chosen.end_line:
+                if _spans(chosen, where):
                     result.precedence_correct += 1
         if match.key is not None:
             seen.add(match.key)
@@ -236,7 +237,7 @@ def measure(name: str, corpus_dir: Path, tree: Path) -> CorpusCeiling:
         if match.key is not None:
             result.predicted += 1
             chosen = matcher.statement(match.key)
-            if chosen is not None and chosen.path == where.get("path") and chosen.line <= where["line"] <= chosen.end_line:
+            if chosen is not None and _spans(chosen, where):
                 result.correct += 1
         elif match.candidates > 1:
             result.ties += 1
@@ -244,13 +245,18 @@ def measure(name: str, corpus_dir: Path, tree: Path) -> CorpusCeiling:
             chosen = provenance.choose(record.message or "", [c for c in candidates if c], tree)
             if chosen is not None:
                 result.provenance_placed += 1
-                if chosen.path == where.get("path") and chosen.line <= where["line"] <= chosen.end_line:
+                if _spans(chosen, where):
                     result.provenance_correct += 1
             if len({(c.template.text, c.level, c.logger, c.throwable) for c in candidates if c}) == 1:
                 result.ties_identical += 1
-            if any(c and c.path == where.get("path") and c.line <= where["line"] <= c.end_line for c in candidates):
+            if any(c is not None and _spans(c, where) for c in candidates):
                 result.ties_with_truth += 1
     return result
+
+
+def _spans(statement: LogStatement, where: dict) -> bool:
+    """The corpora's notion of correct: same path, and the statement's call spans the truth line."""
+    return statement.path == where.get("path") and statement.line <= where["line"] <= statement.end_line
 
 
 def _pct(part: int, whole: int) -> str:
