@@ -22,8 +22,8 @@ from __future__ import annotations
 import time
 from collections import Counter
 from datetime import datetime
-from itertools import compress, islice, repeat
-from operator import attrgetter, floordiv, is_not, le, mod, mul, not_, sub
+from itertools import accumulate, chain, compress, islice, repeat
+from operator import add, attrgetter, floordiv, is_not, le, lshift, mod, mul, not_, sub
 from typing import Any
 
 from ..model import LogRecord, Match
@@ -137,17 +137,7 @@ class Aggregator:
         batch = self.batch
         starts = map(sub, ts, map(mod, ts, repeat(float(res))))  # == t - t % res, bucket start as a float
         cells = Counter(zip(keys, starts, map(_LEVEL, records), map(_SERVICE, records), map(_VERSION, records)))
-        buckets = batch.buckets
-        service, version = self.service, self.version
-        for (key, start, level, rec_service, rec_version), hits in cells.items():
-            if key is None:
-                continue
-            cell_key = (key, int(start), res, level or "", rec_service or service, rec_version or version)
-            cell = buckets.get(cell_key)
-            if cell is None:
-                buckets[cell_key] = [hits, 0]
-            else:
-                cell[0] += hits
+        self._add_cells(cells, res)
 
         mask = list(map(is_not, keys, repeat(None)))
         matched = sum(mask)
@@ -176,6 +166,35 @@ class Aggregator:
                     batch.totals["unmatched"] += 1
                     self._add_unmatched(records[i], ts[i])
 
+    def _add_cells(self, cells: Counter, res: int) -> None:
+        """Counted cells (key, start, level, service, version) -> the batch's bucket rows, dimensions normalised
+        as the record path does (`level or ""`, `service or default`). Column-wise when the batch had no rows
+        yet and no two cells normalise to the same row; else cell by cell, summing."""
+        buckets = self.batch.buckets
+        service, version = self.service, self.version
+        if not buckets:
+            keys, starts, levels, services, versions = zip(*cells) if cells else ((),) * 5
+            real = list(map(is_not, keys, repeat(None)))
+            rows = dict(zip(
+                zip(compress(keys, real), map(int, compress(starts, real)), repeat(res),
+                    map({None: "", "": ""}.get, compress(levels, real), compress(levels, real)),
+                    map({None: service, "": service}.get, compress(services, real), compress(services, real)),
+                    map({None: version, "": version}.get, compress(versions, real), compress(versions, real))),
+                map(list, zip(compress(cells.values(), real), repeat(0))),
+            ))
+            if len(rows) == sum(real):  # nothing merged: the rows are exact
+                self.batch.buckets = rows
+                return
+        for (key, start, level, rec_service, rec_version), hits in cells.items():
+            if key is None:
+                continue
+            cell_key = (key, int(start), res, level or "", rec_service or service, rec_version or version)
+            cell = buckets.get(cell_key)
+            if cell is None:
+                buckets[cell_key] = [hits, 0]
+            else:
+                cell[0] += hits
+
     def _seen_and_samples(self, records: list[LogRecord], keys: list[str], ts: list[float],
                           index: list[int] | None, base: int, candidates: dict[str, list[SampleEntry]]) -> None:
         """First/last seen and hits per statement, and each statement's newest records of the batch.
@@ -192,31 +211,37 @@ class Aggregator:
         first = dict(zip(reversed(keys), reversed(ts)))
         hits = Counter(keys)
         seen = self.batch.seen
-        for key, n in hits.items():
-            s = seen.get(key)
-            if s is None:
-                seen[key] = [first[key], last[key], n]
-            else:
-                t = first[key]
-                if t < s[0]:
-                    s[0] = t
-                t = last[key]
-                if t > s[1]:
-                    s[1] = t
-                s[2] += n
+        if not seen:  # the batch's first fold: every statement is new to it
+            self.batch.seen = dict(zip(hits, map(list, zip(map(first.__getitem__, hits), map(last.__getitem__, hits),
+                                                           hits.values()))))
+        else:
+            for key, n in hits.items():
+                s = seen.get(key)
+                if s is None:
+                    seen[key] = [first[key], last[key], n]
+                else:
+                    t = first[key]
+                    if t < s[0]:
+                        s[0] = t
+                    t = last[key]
+                    if t > s[1]:
+                        s[1] = t
+                    s[2] += n
         keep = self.samples_per_key
         if not keep:
             return
-        grouped = sorted(range(len(keys)), key=keys.__getitem__)  # stable: each group stays in (t, position) order
-        end = 0
-        for key in sorted(hits):  # the groups' order
-            start = end
-            end += hits[key]
-            chosen = grouped[max(start, end - keep):end]
-            if index is None:
-                candidates[key] = [(ts[p], (base + p) << _SEQ_SHIFT, records[p], 0) for p in chosen]
-            else:
-                candidates[key] = [(ts[p], (base + index[p]) << _SEQ_SHIFT, records[index[p]], 0) for p in chosen]
+        # Group positions by statement (stable: each group stays in (t, position) order), keep each group's last
+        # `keep`, and build the entries for all groups at once; then cut the list back into groups.
+        grouped = sorted(range(len(keys)), key=keys.__getitem__)
+        names = sorted(hits)  # the groups' order
+        ends = list(accumulate(map(hits.__getitem__, names)))
+        firsts = list(map(max, chain((0,), ends), map(sub, ends, repeat(keep))))
+        chosen = list(chain.from_iterable(map(grouped.__getitem__, map(slice, firsts, ends))))
+        rows = chosen if index is None else list(map(index.__getitem__, chosen))
+        entries = list(zip(map(ts.__getitem__, chosen), map(lshift, map(add, rows, repeat(base)), repeat(_SEQ_SHIFT)),
+                           map(records.__getitem__, rows), repeat(0)))
+        cut = list(accumulate(map(sub, ends, firsts)))
+        candidates.update(zip(names, map(entries.__getitem__, map(slice, chain((0,), cut), cut))))
 
     # -- the general path: record by record --------------------------------------------------------------------
 
