@@ -42,17 +42,14 @@ def test_every_demo_statement_counted_exactly(demo):
     java_retry = ("checkout/src/main/java/com/acme/shop/checkout/PaymentClient.java", "Retrying request")
     ts_retry = ("web/src/server.ts", "Retrying request")
     for ident, row in found.items():
-        expected = demo.logs.per_statement[ident]
-        if ident == java_retry:  # web's logger-less retries fit both statements: counted on each, as ambiguous
-            expected += demo.logs.per_statement[ts_retry]
-        assert row["count"] + row["previous"] <= expected
+        assert row["count"] + row["previous"] <= demo.logs.per_statement[ident]
         assert row["count"] > 0, ident
     thirty_days = {ident: row["count"] for ident, row in found.items()}
-    assert thirty_days[ts_retry] == demo.logs.per_statement[ts_retry]
-    assert found[ts_retry]["ambiguous"] == demo.logs.per_statement[ts_retry]
+    # web's logger-less retries fit the Java statement too, but that one always logs "Payment gateway timeout"
+    # first, which web's stream never did (matching.precedence): each retry is placed, none is ambiguous
+    assert found[ts_retry]["ambiguous"] == 0 and found[java_retry]["ambiguous"] == 0
     for ident, count in thirty_days.items():
-        expected = demo.logs.per_statement[ident] + (demo.logs.per_statement[ts_retry] if ident == java_retry else 0)
-        assert count == expected, ident
+        assert count == demo.logs.per_statement[ident], ident
     never = {r["template"] for r in rows if r["count"] == 0}
     assert any("Legacy coupon" in t for t in never)
     assert sum(u["count"] for u in stats["unmatched"]) == demo.logs.unexplained

@@ -279,3 +279,15 @@ def test_possible_narrows_a_tie_and_never_empties_it(tmp_path):
     assert precedence.possible(only_ruled_out, set()) == only_ruled_out
     assert precedence.choose(only_ruled_out, set()) is None
     assert precedence.choose([connecting, reconnected], set()) is reconnected
+
+
+def test_thread_history_past_its_entry_bound_becomes_unknown_until_cleared():
+    history = ThreadHistory(max_entries=3)
+    history.add("main", None, ("a", "b"))
+    history.check_size()
+    assert set(history.logged("main")) == {"a", "b"}
+    history.add("worker", None, ("c", "d"))
+    history.check_size()  # 4 keys in all: dropped, never half-kept
+    assert history.logged("main") is None and history.logged("worker") is None
+    history.clear()
+    assert list(history.logged("main")) == []

@@ -130,7 +130,8 @@ EVENTS: tuple[Event, ...] = (
     Event("web", "error", "web", 1.5,
           lambda r: f"Upstream checkout failed: {r.choice(['socket hang up', 'connect ECONNREFUSED 10.0.3.7:8080'])}",
           "web/src/server.ts", "Upstream checkout failed", story="after_deploy"),
-    # no logger in these lines: the Java and the TypeScript "Retrying request" fit equally well (ambiguous)
+    # no logger in these lines: the Java "Retrying request" fits too, but it always logs "Payment gateway
+    # timeout" first, which these lines never do (matching.precedence): they are placed at the TypeScript one
     Event("web", "info", None, 1.0,
           lambda r: f"Retrying request req-{r.randint(10**6, 10**7)} (attempt {r.randint(2, 3)})",
           "web/src/server.ts", "Retrying request", story="after_deploy"),

@@ -20,6 +20,8 @@ from ..model import Hole, HoleKind, LogRecord, LogStatement, Match, MatchMethod,
 from . import engine_hyperscan
 from .engine_python import PythonEngine
 from .frames import named_by_trace
+from .precedence import Precedence, ThreadHistory
+from .provenance import choose as choose_by_provenance
 from .location import DEFAULT_LOCATION_FIELDS, LocationIndex, record_location
 from .rank import WORDS, contradicts, logger_affinity, rank_key, score
 from ..source.packages import node_loadable
@@ -103,6 +105,10 @@ class Matcher:
         self._decisions: dict[tuple, Match] = {}
         self._remembered: dict[tuple, Match] = {}
         self._recent: dict[object, LogStatement] = {}  # thread -> statement of its previous placed record
+        # per thread, the statements placed or tied so far: a tied candidate whose function always logs something
+        # first that its thread never logged is ruled out (`precedence`)
+        self._precedence = Precedence(self.statements, root) if root is not None else None
+        self._history = ThreadHistory()
         self._eligible_dynamic: dict[tuple, tuple] = {}
 
     def _make_engine(self, wanted: str, cache_dir: str | os.PathLike | None):
@@ -133,6 +139,7 @@ class Matcher:
     def reset_context(self) -> None:
         """Forget the per-thread stream context (call between unrelated streams)."""
         self._recent.clear()
+        self._history.clear()
 
     def match_many(self, records: Sequence[LogRecord], context: bool = True) -> list[Match]:
         """Records of one stream, in order. With `context`, a tie between statements is broken by the statement
@@ -150,22 +157,36 @@ class Matcher:
         ambiguous. This pass runs over every record (each placed record becomes its thread's context), so it
         keeps the key only and looks the statement up when a tie needs it."""
         recent = self._recent
+        history = self._history
+        remember = history.add
+        precedence = self._precedence
+        by_key = self._by_key
         position = 0
         for record, match in zip(records, results):
             attributes = record.attributes
             thread = (attributes.get("thread.name") or attributes.get("thread")) if attributes else None
             thread_key = (thread, record.logger) if thread is None else thread
             key = match.key
+            keys = match.candidate_keys
+            if key is None and match.candidates > 1 and precedence is not None:
+                possible = precedence.possible([by_key[k] for k in keys], history.logged(thread_key))
+                if len(possible) == 1:
+                    key = possible[0].key
+                    results[position] = Match(key, match.method, 1, match.score, match.candidate_keys)
+                else:
+                    keys = tuple(s.key for s in possible)
             if key is None and match.candidates > 1:
                 previous = recent.get(thread_key)
                 if previous is not None:
-                    chosen = self._nearest(self._by_key[previous], match.candidate_keys)
+                    chosen = self._nearest(by_key[previous], keys)
                     if chosen is not None:
                         key = chosen.key
                         results[position] = Match(key, match.method, 1, match.score, match.candidate_keys)
+            remember(thread_key, key, match.candidate_keys)
             if key is not None:
                 recent[thread_key] = key
             position += 1
+        history.check_size()
         if len(recent) > 10_000:  # threads come and go: a long stream must not grow this without bound
             recent.clear()
 
@@ -246,6 +267,13 @@ class Matcher:
             decide = self._decide
             for position, message, template_ids, key in zip(unknown, messages, fitting, unknown_keys):
                 decision = results[position] = decide(records[position], message, template_ids)
+                if decision.key is None and decision.candidates > 1 and self._root is not None:
+                    # a hole value opening with a constant only one candidate's code holds (remembered per message)
+                    chosen = choose_by_provenance(message, [self._by_key[k] for k in decision.candidate_keys],
+                                                  self._root)
+                    if chosen is not None:
+                        decision = results[position] = Match(
+                            chosen.key, decision.method, 1, decision.score, decision.candidate_keys)
                 if decision.key is None and decision.candidates > 1:
                     ties.append(position)
                 if len(message) <= _REMEMBER_MESSAGE_CHARS:

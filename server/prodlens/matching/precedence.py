@@ -271,12 +271,14 @@ class Precedence:
 class ThreadHistory:
     """Per thread of a stream, the keys of the statements its records were placed at or tied between.
 
-    Memory is bounded by `max_threads`; when more threads appear, the history is dropped and reported unknown
-    (`logged` returns None) until `clear()` — forgetting part of it would turn "logged" into "never logged"."""
+    Memory is bounded (`max_threads` threads, `max_entries` keys in all); past either bound the history is
+    dropped and reported unknown (`logged` returns None) until `clear()` — forgetting part of it would turn
+    "logged" into "never logged", which rules candidates out wrongly. Unknown only costs the rule its answers."""
 
-    def __init__(self, max_threads: int = 10_000):
+    def __init__(self, max_threads: int = 10_000, max_entries: int = 2_000_000):
         self._threads: dict[object, set[str]] = {}
         self._max_threads = max_threads
+        self._max_entries = max_entries
         self._known = True
 
     def logged(self, thread: object) -> Collection[str] | None:
@@ -285,21 +287,29 @@ class ThreadHistory:
         return self._threads.get(thread, ())
 
     def add(self, thread: object, key: str | None, candidate_keys: Iterable[str]) -> None:
-        """Record one record of `thread`: the statement it was placed at (or None) and every candidate."""
-        if not self._known:
-            return
+        """Record one record of `thread`: the statement it was placed at (or None) and every candidate.
+        Called for every record of a stream, so the common path is two set operations."""
         seen = self._threads.get(thread)
         if seen is None:
+            if not self._known:
+                return
             if len(self._threads) >= self._max_threads:
-                self._threads.clear()
-                self._known = False
+                self._forget()
                 return
             seen = self._threads[thread] = set()
+        seen.update(candidate_keys)
         if key is not None:
             seen.add(key)
-        seen.update(candidate_keys)
+
+    def check_size(self) -> None:
+        """Call now and then (per batch): past `max_entries` keys in all, the history becomes unknown."""
+        if self._known and sum(map(len, self._threads.values())) > self._max_entries:
+            self._forget()
+
+    def _forget(self) -> None:
+        self._threads.clear()
+        self._known = False
 
     def clear(self) -> None:
-        """A new stream: nothing logged yet, and the history is known again."""
         self._threads.clear()
         self._known = True
