@@ -29,8 +29,9 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import chain
-from operator import attrgetter, itemgetter
+from collections import Counter
+from itertools import chain, compress, repeat
+from operator import add, attrgetter, eq, itemgetter, mod, not_, sub
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -278,7 +279,33 @@ def _with_hour_rows(buckets: dict[tuple[str, int, int, str, str, str], list[int]
     """The batch's rows plus the hour rows its minute rows add up to (summed here, in memory: one extra upsert
     per statement-hour instead of a read-time scan of 60 minute rows), as (key, res, start, level, service,
     version, hits, ambiguous), grouped by statement key: upserts then walk the B-tree statement by statement.
-    (A full tuple sort would order the rows inside a statement too; it cost more than it saved.)"""
+    (A full tuple sort would order the rows inside a statement too; it cost more than it saved.)
+
+    Column-wise when cells hold a few hits each (the usual batch: hour sums are counted in C by repeating each
+    cell's hour `hits` times); cell by cell otherwise."""
+    if not buckets:
+        return []
+    keys, starts, resolutions, levels, services, versions = zip(*buckets)
+    hits, ambiguous = zip(*buckets.values())
+    minute = list(map(eq, resolutions, repeat(MINUTE)))
+    hour_starts = list(compress(starts, map(not_, minute)))
+    if (sum(hits) > 4 * len(hits) or min(hits) < 1 or min(ambiguous) < 0
+            or not all(map(eq, compress(resolutions, map(not_, minute)), repeat(HOUR)))
+            or any(map(mod, hour_starts, repeat(HOUR)))):
+        return _with_hour_rows_by_cell(buckets)
+    rows = list(zip(compress(keys, minute), repeat(MINUTE), compress(starts, minute), compress(levels, minute),
+                    compress(services, minute), compress(versions, minute), compress(hits, minute),
+                    compress(ambiguous, minute)))
+    hours = list(zip(keys, repeat(HOUR), map(sub, starts, map(mod, starts, repeat(HOUR))), levels, services,
+                     versions))
+    sums = Counter(chain.from_iterable(map(repeat, hours, hits)))
+    ambiguous_sums = Counter(chain.from_iterable(map(repeat, hours, ambiguous)))
+    rows.extend(map(add, sums, zip(sums.values(), map(ambiguous_sums.__getitem__, sums))))
+    rows.sort(key=_FIRST)
+    return rows
+
+
+def _with_hour_rows_by_cell(buckets: dict[tuple[str, int, int, str, str, str], list[int]]) -> list[tuple]:
     hours: dict[tuple[str, int, int, str, str, str], list[int]] = {}
     rows = []
     append = rows.append
