@@ -129,8 +129,8 @@ def _reference(records: list[LogRecord], matches: list[Match]) -> dict[str, obje
     samples = {}
     for key, items in newest.items():
         kept = sorted(items, key=lambda item: (item[0], item[1]))[-SAMPLES:]
-        samples[key] = sorted((t, redact(r.message), r.host, r.service or SERVICE, r.version, amb)
-                              for t, _, r, amb in kept)
+        samples[key] = sorted((t, redact(r.message), r.host, r.service or SERVICE, r.version,
+                               r.attributes.get("trace_id"), amb) for t, _, r, amb in kept)
     return {
         "buckets": {cell: tuple(v) for cell, v in buckets.items()},
         "seen": {key: tuple(v) for key, v in seen.items()},
@@ -148,8 +148,9 @@ def _stored(path: Path) -> dict[str, object]:
             "SELECT key, res, start, level, service, version, hits, ambiguous FROM buckets")}
         seen = {r[0]: (r[1], r[2], r[3]) for r in conn.execute("SELECT key, first_seen, last_seen, hits FROM seen")}
         samples: dict[str, list] = defaultdict(list)
-        for key, *row in conn.execute("SELECT key, ts, message, host, service, version, ambiguous FROM samples"):
-            samples[key].append((row[0], row[1], row[2], row[3], row[4] or None, bool(row[5])))
+        for key, *row in conn.execute(
+                "SELECT key, ts, message, host, service, version, trace_id, ambiguous FROM samples"):
+            samples[key].append((row[0], row[1], row[2], row[3], row[4] or None, row[5], bool(row[6])))
         hours: dict[int, dict[int, int]] = defaultdict(dict)
         for shape_id, start, hits in conn.execute("SELECT shape_id, start, hits FROM unmatched_buckets"):
             hours[shape_id][start] = hits
