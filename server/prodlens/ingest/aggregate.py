@@ -5,10 +5,11 @@ timestamps, statement keys and dimensions are pulled out with `map`/`attrgetter`
 bucket start, level, service, version) are counted by `collections.Counter` over `zip`ped columns. Python-level
 work is per cell, per statement or per kept sample, not per record. That fast path needs the batch to sit on one
 side of the roll-up and retention cut-offs (every record gets the same bucket resolution and none is expired) —
-true for all but the batch that straddles a cut-off; that batch, and any batch whose timestamps are missing or
-odd, takes the per-record path (`_add_each`), which is the same fold written record by record. Both paths feed
-the same structures and give identical results (tests/ingest/test_aggregate_equivalence.py compares them with a
-plain reference fold).
+true for all but the batch that straddles a cut-off (records without a timestamp count at "now"); that batch
+takes the per-record path (`_add_each`), which is the same fold written record by record. Both paths feed the
+same structures and give identical results (tests/ingest/test_aggregate_equivalence.py compares them with a plain
+reference fold). The cyclic garbage collector is held off during a fold (`gc_paused`): the batch allocates tens
+of thousands of short-lived acyclic tuples, and each burst made it walk every live object again.
 
 Samples (the newest `samples_per_key` records per statement by timestamp, ties to the later record) are chosen
 per batch: each statement's newest records of the batch are merged into its ring, kept sorted by (timestamp,
@@ -66,7 +67,7 @@ class Aggregator:
         retention_s: float = 30 * 86400,
         now: float | None = None,
     ) -> None:
-        self.samples_per_key = samples_per_key
+        self.samples_per_key = max(0, samples_per_key)
         self.redactor = redactor
         self.service = service or ""
         self.version = version or ""
