@@ -26,13 +26,13 @@ import os
 import sqlite3
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from collections import Counter
+from datetime import datetime, timedelta, timezone
 from itertools import chain, compress, repeat
 from operator import add, attrgetter, eq, itemgetter, mod, not_, sub
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
