@@ -164,9 +164,16 @@ def _stored(path: Path) -> dict[str, object]:
             "unmatched": unmatched, "totals": totals}
 
 
+def _fold_keys(aggregator: Aggregator, records: list[LogRecord], matches: list[Match]) -> None:
+    """`Aggregator.add_keys`: one key per record (None when unmatched or tied) and the ties by position."""
+    ties = {i: m.candidate_keys for i, m in enumerate(matches) if m.key is None and m.candidates > 1}
+    aggregator.add_keys(records, [m.key for m in matches], ties)
+
+
 def _ingest(path: Path, records: list[LogRecord], matches: list[Match], batch: int, flush_every: int,
-            folds: int = 1) -> None:
-    """Batches of `batch` records, each folded in `folds` calls of `add_many` before it is written."""
+            folds: int = 1, by_keys: bool = False) -> None:
+    """Batches of `batch` records, each folded in `folds` calls of `add_many` (or `add_keys`) before it is
+    written."""
     writer = SqliteWriter(path, samples_per_key=SAMPLES)
     aggregator = Aggregator(samples_per_key=SAMPLES, redactor=Redactor(), service=SERVICE,
                             rollup_after_s=ROLLUP_S, retention_s=RETENTION_S, now=NOW)
@@ -175,23 +182,28 @@ def _ingest(path: Path, records: list[LogRecord], matches: list[Match], batch: i
         for n, start in enumerate(range(0, len(records), batch)):
             for part in range(start, min(start + batch, len(records)), step):
                 end = min(part + step, start + batch)
-                aggregator.add_many(records[part:end], matches[part:end])
+                if by_keys:
+                    _fold_keys(aggregator, records[part:end], matches[part:end])
+                else:
+                    aggregator.add_many(records[part:end], matches[part:end])
             writer.apply(aggregator.take(with_samples=n % flush_every == flush_every - 1))
         writer.apply(aggregator.take(with_samples=True))
     finally:
         writer.close()
 
 
-@pytest.mark.parametrize(("seed", "batch", "flush_every", "ambiguous_share"), [
-    (1, 5000, 1, 0.06),  # one batch: every cut-off inside it (record-by-record path)
-    (2, 97, 3, 0.06),  # small batches: most wholly recent or wholly old (column path), a few straddling
-    (3, 400, 2, 0.06),
-    (5, 150, 2, 0.0),  # no ambiguity: unmatched records folded per shape
+@pytest.mark.parametrize(("seed", "batch", "flush_every", "ambiguous_share", "by_keys"), [
+    (1, 5000, 1, 0.06, False),  # one batch: every cut-off inside it (record-by-record path)
+    (2, 97, 3, 0.06, False),  # small batches: most wholly recent or wholly old (column path), a few straddling
+    (3, 400, 2, 0.06, False),
+    (5, 150, 2, 0.0, False),  # no ambiguity: unmatched records folded per shape
+    (6, 5000, 1, 0.06, True),  # the same through add_keys
+    (7, 97, 2, 0.06, True),
 ])
 def test_store_equals_a_plain_fold_of_the_records(tmp_path: Path, seed: int, batch: int, flush_every: int,
-                                                 ambiguous_share: float):
+                                                 ambiguous_share: float, by_keys: bool):
     records, matches = _records(seed, 3000, ambiguous_share)
-    _ingest(tmp_path / "store.db", records, matches, batch, flush_every)
+    _ingest(tmp_path / "store.db", records, matches, batch, flush_every, by_keys=by_keys)
     expected, got = _reference(records, matches), _stored(tmp_path / "store.db")
     for table in ("totals", "seen", "buckets", "unmatched", "samples"):
         assert got[table] == expected[table], table

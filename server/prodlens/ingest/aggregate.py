@@ -24,7 +24,7 @@ import time
 from collections import Counter
 from datetime import datetime
 from itertools import accumulate, chain, compress, islice, repeat
-from operator import add, attrgetter, floordiv, is_not, le, lshift, mod, mul, not_, sub
+from operator import add, attrgetter, floordiv, is_, is_not, le, lshift, mod, mul, not_, sub
 from typing import Any
 
 from ..model import LogRecord, Match
@@ -48,7 +48,6 @@ _LEVEL = attrgetter("level")
 _SERVICE = attrgetter("service")
 _VERSION = attrgetter("version")
 _MESSAGE = attrgetter("message")
-_CANDIDATES = attrgetter("candidates")
 _EPOCH = datetime.timestamp
 
 # A kept sample: (timestamp, sequence, record, ambiguous 0/1); a ring is a list of them sorted ascending.
@@ -102,16 +101,32 @@ class Aggregator:
     def add_many(self, records: list[LogRecord], matches: list[Match]) -> None:
         """Count `records` (paired with `matches`, as `zip` pairs them) into the current batch."""
         with gc_paused():
-            self._add_many(records, matches)
+            count = min(len(records), len(matches))
+            keys = list(map(_KEY, matches if count == len(matches) else islice(matches, count)))
+            ties = {}
+            for i in compress(range(count), map(is_, keys, repeat(None))):
+                match = matches[i]
+                if match.candidates > 1 and match.candidate_keys:
+                    ties[i] = match.candidate_keys
+            self._fold(records if count == len(records) else records[:count], keys, ties, len(records))
 
-    def _add_many(self, records: list[LogRecord], matches: list[Match]) -> None:
-        count = min(len(records), len(matches))
-        pairs = records if count == len(records) else records[:count]
-        if count == len(matches):
-            keys = list(map(_KEY, matches))
-        else:
-            keys = list(map(_KEY, islice(matches, count)))
-        stamps = list(map(_STAMP, pairs))
+    def add_keys(self, records: list[LogRecord], keys: list[str | None],
+                 ties: dict[int, tuple[str, ...]] | None = None) -> None:
+        """`add_many` for a matcher that hands over one statement key per record instead of a `Match` object.
+
+        `keys[i]` is the key of the statement that wrote `records[i]`, or None when no statement fits or several
+        fit equally well; `ties` maps the position of each record that several statements fit to their keys (the
+        record is then counted on each, as ambiguous). Same result as `add_many` with the equivalent `Match`es;
+        it only spares building and reading one `Match` per record."""
+        with gc_paused():
+            count = min(len(records), len(keys))
+            self._fold(records if count == len(records) else records[:count],
+                       keys if count == len(keys) else keys[:count], ties or {}, len(records))
+
+    def _fold(self, records: list[LogRecord], keys: list[str | None], ties: dict[int, tuple[str, ...]],
+              total: int) -> None:
+        count = len(keys)
+        stamps = list(map(_STAMP, records))
         try:
             ts = list(map(_EPOCH, stamps))
         except TypeError:  # records without a timestamp count at "now"
@@ -123,18 +138,18 @@ class Aggregator:
         if count:
             lo, hi = min(ts), max(ts)
             if lo >= self.retention_cutoff and (lo >= self.rollup_cutoff or hi < self.rollup_cutoff):
-                self._add_columns(pairs, matches, keys, ts, base, MINUTE if lo >= self.rollup_cutoff else HOUR,
+                self._add_columns(records, keys, ties, ts, base, MINUTE if lo >= self.rollup_cutoff else HOUR,
                                   candidates)
             else:
-                self._add_each(pairs, matches, keys, ts, base, candidates)
+                self._add_each(records, keys, ties, ts, base, candidates)
         if candidates:
             self._merge_samples(candidates)
-        self.batch.totals["records"] += len(records)
+        self.batch.totals["records"] += total
 
     # -- the fast path: one resolution for the whole batch, nothing expired --------------------------------------
 
-    def _add_columns(self, records: list[LogRecord], matches: list[Match], keys: list[str | None], ts: list[float],
-                     base: int, res: int, candidates: dict[str, list[SampleEntry]]) -> None:
+    def _add_columns(self, records: list[LogRecord], keys: list[str | None], ties: dict[int, tuple[str, ...]],
+                     ts: list[float], base: int, res: int, candidates: dict[str, list[SampleEntry]]) -> None:
         count = len(keys)
         batch = self.batch
         starts = map(sub, ts, map(mod, ts, repeat(float(res))))  # == t - t % res, bucket start as a float
@@ -155,15 +170,14 @@ class Aggregator:
             self._seen_and_samples(records, m_keys, m_ts, m_index, base, candidates)
         if matched != count:
             others = list(compress(range(count), map(not_, mask)))
-            if max(map(_CANDIDATES, map(matches.__getitem__, others))) <= 1:  # no ambiguous record: all unmatched
+            if not ties:  # no ambiguous record: all of them are unmatched
                 batch.totals["unmatched"] += len(others)
                 self._add_unmatched_many(list(map(records.__getitem__, others)), list(map(ts.__getitem__, others)))
                 return
             for i in others:
-                match = matches[i]
-                if match.candidates > 1 and match.candidate_keys:
-                    self._add_ambiguous(records[i], match.candidate_keys, ts[i], (base + i) << _SEQ_SHIFT,
-                                        candidates)
+                tied = ties.get(i)
+                if tied:
+                    self._add_ambiguous(records[i], tied, ts[i], (base + i) << _SEQ_SHIFT, candidates)
                 else:
                     batch.totals["unmatched"] += 1
                     self._add_unmatched(records[i], ts[i])
@@ -247,8 +261,8 @@ class Aggregator:
 
     # -- the general path: record by record --------------------------------------------------------------------
 
-    def _add_each(self, records: list[LogRecord], matches: list[Match], keys: list[str | None], ts: list[float],
-                  base: int, candidates: dict[str, list[SampleEntry]]) -> None:
+    def _add_each(self, records: list[LogRecord], keys: list[str | None], ties: dict[int, tuple[str, ...]],
+                  ts: list[float], base: int, candidates: dict[str, list[SampleEntry]]) -> None:
         totals = self.batch.totals
         buckets = self.batch.buckets
         seen = self.batch.seen
@@ -258,11 +272,11 @@ class Aggregator:
         default_service = self.service
         default_version = self.version
         matched = expired = 0
-        for i, (record, match, key, t) in enumerate(zip(records, matches, keys, ts)):
+        for i, (record, key, t) in enumerate(zip(records, keys, ts)):
             if key is None:
-                if match.candidates > 1 and match.candidate_keys:
-                    expired += self._add_ambiguous(record, match.candidate_keys, t, (base + i) << _SEQ_SHIFT,
-                                                   candidates)
+                tied = ties.get(i)
+                if tied:
+                    expired += self._add_ambiguous(record, tied, t, (base + i) << _SEQ_SHIFT, candidates)
                 else:
                     totals["unmatched"] += 1
                     if t >= retention_cutoff:
