@@ -40,7 +40,8 @@ _TOTALS = ("records", "matched", "ambiguous", "unmatched", "skipped", "expired")
 # candidate keys, so ties in timestamp go to the later record, also for an ambiguous record that names one
 # statement twice.
 _SEQ_SHIFT = 16
-_SHAPE_CACHE_MAX = 20_000
+_SHAPE_CACHE_MAX = 10_000  # messages of at most _SHAPE_CACHE_CHARS each: the cache stays near 10 MB at worst
+_SHAPE_CACHE_CHARS = 1_000
 
 _KEY = attrgetter("key")
 _STAMP = attrgetter("timestamp")
@@ -372,9 +373,11 @@ class Aggregator:
     def _shape(self, message: str) -> str:
         shape = self._shapes.get(message)
         if shape is None:
-            if len(self._shapes) >= _SHAPE_CACHE_MAX:
-                self._shapes.clear()
-            shape = self._shapes[message] = message_shape(message)
+            shape = message_shape(message)
+            if len(message) <= _SHAPE_CACHE_CHARS:  # the cache holds its messages: keep long ones out of it
+                if len(self._shapes) >= _SHAPE_CACHE_MAX:
+                    self._shapes.clear()
+                self._shapes[message] = shape
         return shape
 
     def _add_unmatched_many(self, records: list[LogRecord], ts: list[float]) -> None:
