@@ -35,6 +35,8 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from prodlens.streaming import tune_for_streaming
+
 STATEMENTS = 2000
 PER_FILE = 20
 WORDS = ("order", "payment", "cart", "user", "session", "cache", "stock", "refund", "invoice", "shipment",
@@ -131,6 +133,7 @@ def measure(project: Path, log: Path, fmt: str, count: int) -> list[tuple[str, i
     statements = list(index.statements)
     assert len(statements) == STATEMENTS, f"indexed {len(statements)} statements, expected {STATEMENTS}"
     matcher = Matcher(statements, root=project, config=config)
+    tune_for_streaming()  # the garbage-collector settings `prodlens ingest` runs with (after start-up)
     plain = fmt.startswith("plain")  # fmt is "<format>-<data label>": the label names the store files
     pattern = PLAIN_LAYOUT if plain else None
     read_fmt = "pattern" if plain else "jsonl"
@@ -241,6 +244,7 @@ def measure_store(project: Path, log: Path, fmt: str, modules: dict[str, tuple],
     matches = []
     for i in range(0, len(records), 20000):
         matches.extend(matcher.match_many(records[i:i + 20000]))
+    tune_for_streaming()  # as `prodlens ingest` runs; also freezes the parsed records (they outlive every run here)
     now = time.time()  # one "now" for every run: the same buckets, roll-up and retention decisions
     best: dict[str, dict] = {}
     rows: dict[str, list] = {}
@@ -252,7 +256,7 @@ def measure_store(project: Path, log: Path, fmt: str, modules: dict[str, tuple],
             writer = writer_cls(path, samples_per_key=config.ingest.samples)
             aggregator = aggregator_cls(samples_per_key=config.ingest.samples,
                                         redactor=redactor_from_config(config.ingest), now=now)
-            gc.collect()
+            gc.collect()  # the previous run's store objects
             clock = time.process_time
             fold = write = final = 0.0
             for i in range(0, len(records), 20000):
