@@ -10,7 +10,11 @@ from prodlens.model import Confidence, LogRecord, LogStatement, Match, MatchMeth
 from prodlens.stores.redact import Redactor
 from prodlens.stores.sqlite import SqliteStore, SqliteWriter
 
-NOW = datetime.now(timezone.utc).replace(microsecond=0)
+_REAL_NOW = datetime.now(timezone.utc).replace(microsecond=0)
+# The last half past the hour: hour rows start on the hour and sparkline slots end at "now", so with a real "now"
+# just after the hour, hits a few minutes back fell in the previous hour's row and slot, and the tests' view of
+# "the last hour" depended on the clock. Half past keeps every test's recent hits inside one hour.
+NOW = _REAL_NOW.replace(minute=30, second=0) - (timedelta(hours=1) if _REAL_NOW.minute < 30 else timedelta(0))
 
 
 def statement(key: str, text: str = "Order {} placed", line: int = 10, level: str = "info") -> LogStatement:

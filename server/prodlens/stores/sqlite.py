@@ -806,8 +806,12 @@ class SqliteStore:
                 for res, lo, hi, sign in parts:
                     params = {"start": start, "width": width, "keys": key_json, "res": res, "lo": lo, "hi": hi}
                     if slot_of is None:
+                        # a row counts in the slot holding its middle: an hour row straddling two slots goes
+                        # where most of its hour lies (its hits' minutes are not known), a minute row exactly
+                        params["middle"] = res // 2
                         rows = conn.execute(
-                            "SELECT key, max(0, (start - :start) / :width) AS slot, sum(hits), sum(ambiguous) "
+                            "SELECT key, max(0, (start + :middle - :start) / :width) AS slot, sum(hits), "
+                            "sum(ambiguous) "
                             "FROM buckets WHERE key IN (SELECT value FROM json_each(:keys)) AND res = :res "
                             "AND start >= :lo AND start < :hi GROUP BY key, slot", params,
                         ).fetchall()
