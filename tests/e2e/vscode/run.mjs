@@ -426,7 +426,7 @@ async function drive(page, port) {
   log(`lenses: ${JSON.stringify(observed.lenses)}`);
 
   // ---- status bar item
-  const status = page.locator(".statusbar-item", { hasText: "prodlens" }).first();
+  const status = prodlensStatusItem(page);
   observed.statusBar = await waitFor("the prodlens status bar item", async () => {
     const text = (await status.innerText({ timeout: 1000 })).trim();
     return text !== "" ? text : null;
@@ -564,7 +564,7 @@ async function drive(page, port) {
   if (spec.windowSwitch) {
     await openFile(page, spec.file);
     log(`switching the window to ${spec.windowSwitch.window} from the status bar`);
-    await page.locator(".statusbar-item", { hasText: "prodlens" }).first().click();
+    await prodlensStatusItem(page).click();
     const input = page.locator(".quick-input-widget input.input");
     await input.waitFor({ state: "visible", timeout: 15000 });
     await input.fill(spec.windowSwitch.window);
@@ -597,6 +597,14 @@ async function drive(page, port) {
   }
 }
 
+/**
+ * The extension's own status bar item ("prodlens 24h"). While the server indexes, VS Code shows its work-done
+ * progress as another item, "prodlens: indexing: 1/8 files", which may come first: the colon tells them apart.
+ */
+function prodlensStatusItem(page) {
+  return page.locator(".statusbar-item", { hasText: /prodlens(?!:)/ }).first();
+}
+
 /** Wait until the given lenses and the status bar text show; return what was seen. */
 async function expectLensesAndStatus(page, expected, when) {
   const seen = { lenses: {}, statusBar: null };
@@ -604,7 +612,7 @@ async function expectLensesAndStatus(page, expected, when) {
     for (const lens of await visibleLenses(page)) {
       seen.lenses[lens.line] = lens.text;
     }
-    seen.statusBar = (await page.locator(".statusbar-item", { hasText: "prodlens" }).first().innerText({ timeout: 1000 })).trim();
+    seen.statusBar = (await prodlensStatusItem(page).innerText({ timeout: 1000 })).trim();
     const lensesOk = expected.lenses.every((w) => (seen.lenses[w.line] ?? "").includes(w.text));
     return lensesOk && seen.statusBar.includes(expected.status);
   }, waitMs, 500).catch((error) => {
@@ -623,7 +631,7 @@ async function checkMissingServer(page) {
   const buttons = await toast.locator(".monaco-button").allInnerTexts();
   const toasts = await page.locator(".notifications-toasts .notification-toast").allInnerTexts();
   observed.missingServer = { message, buttons: buttons.map((b) => b.trim()), toasts: toasts.length };
-  observed.statusBar = (await page.locator(".statusbar-item", { hasText: "prodlens" }).first().innerText({ timeout: 5000 })).trim();
+  observed.statusBar = (await prodlensStatusItem(page).innerText({ timeout: 5000 })).trim();
   log(`missing server: ${JSON.stringify(observed.missingServer)}`);
   for (const text of spec.missingServer.expect) {
     if (!message.includes(text)) {
