@@ -81,7 +81,23 @@ def _fragment_text(node: tree_sitter.Node) -> str | None:
     return text if _worth_counting(text) else None
 
 
+def _constants_under(node: tree_sitter.Node) -> frozenset[str]:
+    """The string-literal fragments anywhere below `node`, nested functions included."""
+    constants: set[str] = set()
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type in _FRAGMENTS:
+            text = _fragment_text(current)
+            if text is not None:
+                constants.add(text)
+            continue
+        stack.extend(current.children)
+    return frozenset(constants)
+
+
 def _file_constants(root: tree_sitter.Node, functions: frozenset[str]) -> FileConstants:
+    """Each outermost function's constants, and the constants outside every function."""
     scopes: list[Scope] = []
     outside: set[str] = set()
     stack = [root]
@@ -93,17 +109,7 @@ def _file_constants(root: tree_sitter.Node, functions: frozenset[str]) -> FileCo
                 outside.add(text)
             continue
         if node.type in functions or _anonymous_class(node):
-            constants: set[str] = set()
-            inner = [node]
-            while inner:
-                current = inner.pop()
-                if current.type in _FRAGMENTS:
-                    text = _fragment_text(current)
-                    if text is not None:
-                        constants.add(text)
-                    continue
-                inner.extend(current.children)
-            scopes.append((node.start_point[0] + 1, node.end_point[0] + 1, frozenset(constants)))
+            scopes.append((node.start_point[0] + 1, node.end_point[0] + 1, _constants_under(node)))
             continue
         stack.extend(node.children)
     return FileConstants(tuple(scopes), frozenset(outside))

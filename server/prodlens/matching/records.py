@@ -612,16 +612,22 @@ def _byte_lines_by_readline(stream: Any, limit: int) -> Iterator[_ByteLine]:
         yield raw, offset, number, size
 
 
+def _text_of(raw: bytes) -> tuple[str, str | None]:
+    """A line's text and, when its bytes are not UTF-8, the warning that says they were replaced."""
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "replace"), _INVALID_UTF8
+
+
 def _decode(lines: Iterable[_ByteLine]) -> Iterator[_Line]:
     """Lines as text, for the readers that work on text (JSON is parsed from the bytes)."""
     for raw, end, number, size in lines:
         if raw is None:
             yield _Line(None, end, number, size)
-            continue
-        try:
-            yield _Line(raw.decode("utf-8"), end, number, size)
-        except UnicodeDecodeError:
-            yield _Line(raw.decode("utf-8", "replace"), end, number, size, _INVALID_UTF8)
+        else:
+            text, warning = _text_of(raw)
+            yield _Line(text, end, number, size, warning)
 
 
 def _lines(stream: Any, limit: int) -> Iterator[_Line]:
@@ -707,10 +713,7 @@ def _read_json(lines: Iterable[_ByteLine], fields: _Fields, otlp_only: bool) -> 
             yield ReadResult(None, "invalid JSON (nested too deeply)", end, number)
             continue
         except (*_JSONError, UnicodeDecodeError):
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                text, warning = raw.decode("utf-8", "replace"), _INVALID_UTF8
+            text, warning = _text_of(raw)
             if not text or text.isspace():
                 continue
             try:
