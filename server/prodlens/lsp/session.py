@@ -302,13 +302,18 @@ class ProdlensServer(LanguageServer):
 
     def reload_config(self, ws: ProdlensWorkspace) -> None:
         """`.prodlens.toml` / `pyproject.toml` changed on disk: the same path as new editor settings."""
-        ws.reconfigure(self.init_options)
+        self._apply_config(ws, self.init_options)
+        self.details.clear()
+        self.schedule_refresh()
+
+    def _apply_config(self, ws: ProdlensWorkspace, settings: Any) -> None:
+        """One workspace takes the file's configuration with `settings` on top: problems shown, the store
+        reopened, the index rebuilt when its settings changed, the open documents' counts fetched again."""
+        ws.reconfigure(settings)
         self.report_problems(ws)
         ws.store_signature = store_signature(ws.config, ws.root)
         self.reindex_if_stale(ws)
         self.refetch_open(ws)
-        self.details.clear()
-        self.schedule_refresh()
 
     def statements(self, uri: str) -> tuple[ProdlensWorkspace, str, list[LogStatement]] | None:
         located = self.locate(uri)
@@ -709,11 +714,7 @@ class ProdlensServer(LanguageServer):
     def reconfigure(self, settings: Any) -> None:
         self.init_options = settings
         for ws in self.workspaces.values():
-            ws.reconfigure(settings)
-            self.report_problems(ws)
-            ws.store_signature = store_signature(ws.config, ws.root)
-            self.reindex_if_stale(ws)
-            self.refetch_open(ws)
+            self._apply_config(ws, settings)
         self.details.clear()
         self.schedule_refresh()
 
