@@ -80,6 +80,7 @@ class StoreConfig:
     match_logger: bool = True  # a statement with a known logger only counts records from that logger
     concurrency: int = 4  # Loki: requests in flight at once for one document
     batch: int = 20  # Loki: statements per LogQL query (joined with `or`)
+    level_label: str | None = None  # Loki: label holding the level (e.g. detected_level): counts narrowed by level
     strategy: str = "auto"  # ClickHouse: auto | multimatch | countif (how one query counts many regexes)
 
 

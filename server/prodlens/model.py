@@ -38,6 +38,12 @@ _PINO_LEVELS = ((60, "fatal"), (50, "error"), (40, "warn"), (30, "info"), (20, "
 _OTEL_LEVELS = ((21, "fatal"), (17, "error"), (13, "warn"), (9, "info"), (5, "debug"), (1, "trace"))
 
 
+def level_aliases(level: str) -> list[str]:
+    """The names (lower case, two letters or more) that `normalize_level` reads as `level`: for stores that
+    filter on the level text as written, which must accept every spelling a logger may have used."""
+    return sorted(a for a, name in _LEVEL_ALIASES.items() if name == level and len(a) > 1)
+
+
 def normalize_level(value: object) -> str | None:
     """Map any framework's level name (or number) onto `LEVELS`; None when it is not a level at all.
 

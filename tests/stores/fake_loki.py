@@ -5,7 +5,8 @@ Built from Loki's documented HTTP API: `GET /loki/api/v1/query_range` with `quer
 [...]}}` (matrix: `{"metric": {...}, "values": [[<unix seconds>, "<count>"], ...]}`; streams: `{"stream":
 {labels}, "values": [["<unix ns>", "<line>"], ...]}`); errors as plain-text bodies with 400 (`parse error ...`),
 401 and 429 (`too many outstanding requests`). It evaluates only the LogQL subset prodlens sends (stream
-selectors, `|~` line filters, `count_over_time`, `sum`, `label_replace`, `or`), with Python's `re` standing in
+selectors, `|~` line filters, label filter expressions on the stream's labels (`| level=~"…"`; structured
+metadata is not modelled: give the fake's streams the label instead), `count_over_time`, `sum`, `label_replace`, `or`), with Python's `re` standing in
 for RE2 — the two agree on the patterns prodlens renders. It is a real HTTP peer on 127.0.0.1.
 """
 
@@ -23,7 +24,7 @@ class LogQLError(ValueError):
     pass
 
 
-_TOKEN = re.compile(r'\s*(?:(?P<str>"(?:[^"\\]|\\.)*")|(?P<dur>\d+[smhd])\b|(?P<op>\|~|=~|!~|!=|[{}()\[\],=])|'
+_TOKEN = re.compile(r'\s*(?:(?P<str>"(?:[^"\\]|\\.)*")|(?P<dur>\d+[smhd])\b|(?P<op>\|~|=~|!~|!=|[{}()\[\],=|])|'
                     r'(?P<id>[A-Za-z_][A-Za-z0-9_]*))', re.DOTALL)
 
 
@@ -110,11 +111,15 @@ class Parser:
                 continue
             break
         self.take("}")
-        filters = []
-        while self.peek()[1] == "|~":
-            self.take("|~")
-            filters.append(re.compile(_re2_to_python(self.string())))
-        return ("log", matchers, filters)
+        filters = []  # line filters: `|~ "re"`
+        label_filters = []  # label filter expressions: `| name op "value"`, on the stream's labels
+        while self.peek()[1] in ("|~", "|"):
+            if self.take()[1] == "|~":
+                filters.append(re.compile(_re2_to_python(self.string())))
+                continue
+            label = self.take(kind="id")[1]
+            label_filters.append((label, self.take(kind="op")[1], self.string()))
+        return ("log", matchers, filters, label_filters)
 
 
 def _seconds(dur: str) -> int:
@@ -156,10 +161,10 @@ class FakeLoki:
     # -- evaluation -----------------------------------------------------------------------------------------
 
     def _select(self, log) -> list[tuple[dict, list[tuple[int, str]]]]:
-        _, matchers, filters = log
+        _, matchers, filters, label_filters = log
         out = []
         for stream in self.streams:
-            if not all(_label_ok(stream.labels.get(l, ""), op, v) for l, op, v in matchers):
+            if not all(_label_ok(stream.labels.get(l, ""), op, v) for l, op, v in (*matchers, *label_filters)):
                 continue
             entries = [(ts, line) for ts, line in stream.entries if all(f.search(line) for f in filters)]
             out.append((stream.labels, entries))

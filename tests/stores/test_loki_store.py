@@ -16,7 +16,7 @@ from prodlens.stores.registry import open_store
 
 from .conftest import store_config
 from .fake_loki import FakeLoki, Parser, Stream
-from .logdata import HOSTILE, HOSTILE_STMT, PAYING, STATEMENTS, WINDOW
+from .logdata import CONNECTED_INFO, CONNECTED_WARN, HOSTILE, HOSTILE_STMT, PAYING, STATEMENTS, WINDOW
 
 
 def _line(r) -> str:
@@ -107,3 +107,47 @@ def test_parse_error_body_is_reported(loki, workspace, monkeypatch):
 def test_selector_must_look_like_one(workspace):
     with pytest.raises(StoreError, match="store.selector"):
         LokiStore(store_config("loki+http://127.0.0.1:1", selector="service_name=api"))
+
+
+def _expected_at_level(dataset, statement, start, end):
+    pattern = re.compile(python_regex(statement.template, anchored=False), re.DOTALL)
+    return sum(1 for r in dataset.records if start <= r.ts < end and pattern.search(_line(r))
+               and normalize_level(r.level) in (statement.level, None))
+
+
+def test_level_label_narrows_counts_between_same_text_statements(loki, dataset, workspace, monkeypatch):
+    """"Connected to {}" is logged at info and at warn: with `level_label` each statement counts its own lines;
+    without it both count every line."""
+    monkeypatch.setenv("PRODLENS_TEST_LOKI_TOKEN", "loki-TOKEN-42")
+    narrowed = LokiStore(store_config(f"loki+{loki.url}", token_env="PRODLENS_TEST_LOKI_TOKEN", level_label="level"))
+    plain = LokiStore(store_config(f"loki+{loki.url}", token_env="PRODLENS_TEST_LOKI_TOKEN"))
+    by_level = narrowed.counts(STATEMENTS, WINDOW)
+    unnarrowed = plain.counts([CONNECTED_INFO, CONNECTED_WARN], WINDOW)
+    info = by_level[CONNECTED_INFO.key].total
+    warn = by_level[CONNECTED_WARN.key].total
+    assert info == _expected_at_level(dataset, CONNECTED_INFO, WINDOW.start, WINDOW.end) > 0
+    assert warn == _expected_at_level(dataset, CONNECTED_WARN, WINDOW.start, WINDOW.end) > 0
+    assert unnarrowed[CONNECTED_INFO.key].total == unnarrowed[CONNECTED_WARN.key].total == info + warn
+    for statement in STATEMENTS:
+        if not statement.template.is_dynamic:
+            assert by_level[statement.key].total == _expected_at_level(dataset, statement, WINDOW.start,
+                                                                       WINDOW.end), statement.template.text
+
+
+def test_level_label_accepts_every_spelling_and_unknown_levels():
+    now = int(WINDOW.end.timestamp() * 1e9) - 10**9
+    line = "Connected to db-1"
+    streams = [Stream({"service_name": "api", "detected_level": level}, [(now, line)])
+               for level in ("WARNING", "warn", "Info", "unknown", "", "error")]
+    with FakeLoki(streams) as fake:
+        store = LokiStore(store_config(f"loki+{fake.url}", level_label="detected_level", service="api"))
+        counts = store.counts([CONNECTED_INFO, CONNECTED_WARN], WINDOW)
+        samples = store.samples(CONNECTED_WARN, WINDOW, limit=10)
+    assert counts[CONNECTED_WARN.key].total == 4  # WARNING, warn, unknown, no level
+    assert counts[CONNECTED_INFO.key].total == 3  # Info, unknown, no level
+    assert sorted(s.level or "" for s in samples) == ["", "unknown", "warn", "warn"]
+
+
+def test_level_label_must_be_a_label_name(workspace):
+    with pytest.raises(StoreError, match="store.level_label"):
+        LokiStore(store_config("loki+http://127.0.0.1:1", level_label='level="x"'))

@@ -23,7 +23,7 @@ import httpx
 
 from .. import render
 from ..config import Config
-from ..model import _LEVEL_ALIASES, Bucket, Counts, LogStatement, Sample, normalize_level
+from ..model import Bucket, Counts, LogStatement, Sample, level_aliases, normalize_level
 from .base import StoreStatus, TimeRange
 from .clickhouse import _bucket_step
 from .dashboards import DashboardRequest, build_dashboard_url, kql_for_statement
@@ -59,8 +59,7 @@ def _es_error(response: httpx.Response) -> str:
 
 
 def _level_terms(level: str) -> list[str]:
-    aliases = [a for a, name in _LEVEL_ALIASES.items() if name == level and len(a) > 1]
-    return sorted({v for a in aliases for v in (a, a.upper(), a.capitalize())})
+    return sorted({v for a in level_aliases(level) for v in (a, a.upper(), a.capitalize())})
 
 
 class QueryBuilder:

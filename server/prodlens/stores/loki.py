@@ -7,8 +7,11 @@ the previous one: the matrix gives the sparkline, the total and the previous tot
 Batches run in parallel, at most `store.concurrency` at a time. Samples are the newest lines of a log query
 (`direction=backward`). The stream selector comes from `store.selector` (default: `service_name`).
 
-Loki matches lines, so the RE2 pattern searches (unanchored) unless `store.anchored` says otherwise, and there
-is no level/logger narrowing or location matching: the line is all Loki has.
+Loki matches lines, so the RE2 pattern searches (unanchored) unless `store.anchored` says otherwise. There is
+no logger narrowing or location matching: the line is all Loki has. Levels are narrowed only when
+`store.level_label` names a label (or structured metadata, such as Loki 3's `detected_level`) that holds them:
+then `| <label>=~"(?i)…"` keeps the lines whose level is one of the statement's spellings, or unknown — as
+ClickHouse and Elasticsearch do, a line that does not state its level always fits.
 """
 
 from __future__ import annotations
@@ -24,13 +27,14 @@ import httpx
 
 from .. import render
 from ..config import Config
-from ..model import Bucket, Counts, LogStatement, Sample
+from ..model import Bucket, Counts, LogStatement, Sample, level_aliases, normalize_level
 from .base import StoreStatus, TimeRange
 from .clickhouse import _bucket_step
 from .dashboards import DashboardRequest, build_dashboard_url
 from .http import RemoteCache, RemoteStoreError, SampleRedactor, client_from_config
 
 STMT_LABEL = "prodlens_stmt"
+_LABEL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _SELECTOR_RE = re.compile(r"^\{\s*[A-Za-z_][A-Za-z0-9_]*\s*(=|!=|=~|!~)\s*\".*\}$", re.DOTALL)
 
 
@@ -54,6 +58,12 @@ def logql_string(text: str) -> str:
         else:
             out.append(ch)
     return '"' + "".join(out) + '"'
+
+
+def level_matcher(label: str, level: str) -> str:
+    """A label filter keeping lines at `level` in any spelling, and lines whose level is not known: the label
+    missing or empty, or Loki's `detected_level` saying `unknown`."""
+    return f"{label}=~" + logql_string("(?i)" + "|".join((*level_aliases(level), "unknown", "")))
 
 
 def default_selector(service: str | None) -> str:
@@ -85,6 +95,10 @@ class LokiStore:
             raise RemoteStoreError(f"store.selector must be a LogQL stream selector like "
                                    f'{{service_name="api"}}, not {self.selector!r}', "config")
         self.anchored = bool(store.anchored) if store.anchored is not None else False
+        self.level_label = store.level_label or None
+        if self.level_label is not None and not _LABEL_NAME.fullmatch(self.level_label):
+            raise RemoteStoreError(f"store.level_label must be a label name like detected_level, not "
+                                   f"{self.level_label!r}", "config")
         self.batch = max(1, store.batch)
         self.concurrency = max(1, store.concurrency)
         self.client = client_from_config("loki", store, transport=transport)
@@ -99,7 +113,10 @@ class LokiStore:
     # -- queries ----------------------------------------------------------------------------------------------
 
     def line_filter(self, statement: LogStatement) -> str:
-        return f"{self.selector} |~ {logql_string(render.re2(statement.template, anchored=self.anchored))}"
+        query = f"{self.selector} |~ {logql_string(render.re2(statement.template, anchored=self.anchored))}"
+        if self.level_label and statement.level:
+            query += f" | {level_matcher(self.level_label, statement.level)}"
+        return query
 
     def count_query(self, statements: Sequence[tuple[int, LogStatement]], step: int) -> str:
         branches = []
@@ -184,8 +201,10 @@ class LokiStore:
             for ts, line in stream.get("values", []):
                 lines.append((int(ts), line, labels))
         lines.sort(key=lambda item: item[0], reverse=True)
-        samples = [Sample(datetime.fromtimestamp(ts / 1e9, timezone.utc), line, labels.get("level"),
-                          labels) for ts, line, labels in lines[:limit]]
+        level_label = self.level_label or "level"
+        samples = [Sample(datetime.fromtimestamp(ts / 1e9, timezone.utc), line,
+                          normalize_level(labels.get(level_label)) or labels.get(level_label), labels)
+                   for ts, line, labels in lines[:limit]]
         return self.redactor(samples)
 
     def dashboard_url(self, statement: LogStatement, time_range: TimeRange) -> str | None:
