@@ -106,3 +106,27 @@ def test_documented_elasticsearch_errors(status, body, kind, text, monkeypatch):
     assert info.value.kind == kind and text in str(info.value)
     assert "tok-SECRET-123" not in str(info.value) and server.url.split("//")[1] in str(info.value)
     assert server.headers_seen[0]["Authorization"] == "Bearer tok-SECRET-123"
+
+
+def test_messages_too_long_for_the_keyword_copy_still_count(opensearch, workspace):
+    """Dynamic mappings index `message.keyword` only up to `ignore_above` characters: a longer message has no
+    keyword value, so the regexp cannot see it. It must still count on the phrase (as a record without a level
+    does), not silently vanish."""
+    client = httpx.Client(base_url=opensearch.url, timeout=30)
+    mapping = {"mappings": {"properties": {
+        "@timestamp": {"type": "date"},
+        "message": {"type": "text", "fields": {"keyword": {"type": "keyword", "ignore_above": 40}}}}}}
+    assert client.put("/long-messages", json=mapping).status_code == 200
+    at = (WINDOW.end - (WINDOW.end - WINDOW.start) / 2).isoformat().replace("+00:00", "Z")
+    messages = ["Customer c1 paying 12.5",  # short: the regexp decides, and it fits
+                "Customer " + "c" * 60 + " paying 99.5",  # long: no keyword value, counted on the phrase
+                "Not a customer but paying anyway"]  # short: the regexp rules it out
+    lines = []
+    for message in messages:
+        lines += [json.dumps({"index": {"_index": "long-messages"}}), json.dumps({"@timestamp": at, "message": message})]
+    response = client.post("/_bulk", params={"refresh": "true"}, content="\n".join(lines) + "\n",
+                           headers={"Content-Type": "application/x-ndjson"})
+    assert response.status_code == 200 and not response.json()["errors"]
+    client.close()
+    store = _store(opensearch.url, workspace, index="long-messages", columns={"message_keyword": "message.keyword"})
+    assert store.counts([PAYING], WINDOW)[PAYING.key].total == 2

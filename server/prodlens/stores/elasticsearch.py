@@ -93,7 +93,10 @@ class QueryBuilder:
                 pattern = render.lucene_regexp(statement.template)
                 if not self.anchored:
                     pattern = f".*{pattern}.*"
-                template.append({"regexp": {self.f["message_keyword"]: {"value": pattern, "flags": "NONE"}}})
+                # a message longer than the keyword copy's `ignore_above` has no keyword value: it fits on the
+                # phrase alone (a superset for such messages only), rather than vanishing from the count
+                template.append(_or_missing(self.f["message_keyword"], {
+                    "regexp": {self.f["message_keyword"]: {"value": pattern, "flags": "NONE"}}}))
         if statement.level and self.f.get("level"):
             template.append(_or_missing(self.f["level"], {"terms": {self.f["level"]: _level_terms(statement.level)}}))
         if self.match_logger and statement.logger and self.f.get("logger"):
