@@ -96,8 +96,46 @@ def test_compiled_databases_are_cached_on_disk(tmp_path):
     assert first.compiled and not second.compiled
     assert len(list(tmp_path.glob("hs-*.db"))) == 1
     assert second.match_ids(["cached x template 7"]) == [[7]]
-    other = engine_hyperscan.HyperscanEngine(templates[:10], cache_dir=tmp_path)
-    assert other.compiled and len(list(tmp_path.glob("hs-*.db"))) == 2
+    other = engine_hyperscan.HyperscanEngine([Template.of("other ", Hole(), str(i)) for i in range(80)],
+                                             cache_dir=tmp_path)
+    assert other.compiled_patterns == 80 and len(list(tmp_path.glob("hs-*.db"))) == 2
+
+
+@pytest.mark.skipif(not engine_hyperscan.available(), reason="hyperscan is not installed on this platform")
+@pytest.mark.parametrize("seed", range(3))
+def test_an_edited_template_set_compiles_only_what_the_cached_one_lacks(seed, tmp_path):
+    """An edit changes a few templates of many: the cached database is reused as a base, only the new patterns
+    are compiled, and the answers are those of a full compile — removed templates are never reported."""
+    rng = random.Random(300 + seed)
+    before = [prepare(random_template(rng)) for _ in range(300)]
+    engine_hyperscan.HyperscanEngine([Template(p) for p in before], cache_dir=tmp_path / "edits")
+    after = list(before)
+    removed = [after.pop(rng.randrange(len(after))) for _ in range(3)]
+    after[5] = prepare(Template.of("changed five ", Hole(HoleKind.INT)))
+    after[17] = prepare(Template.of(Hole(), " changed seventeen"))
+    after += [prepare(Template.of("added ", Hole(HoleKind.WORD), " ", str(i))) for i in range(4)]
+    after.append(after[40])  # the same pattern twice in one set: both ids are reported
+    edited = engine_hyperscan.HyperscanEngine([Template(p) for p in after], cache_dir=tmp_path / "edits")
+    full = engine_hyperscan.HyperscanEngine([Template(p) for p in after], cache_dir=tmp_path / "fresh")
+    assert full.compiled_patterns == len(after)
+    new_patterns = {render.hyperscan_matcher_regex(Template(p)) for p in after} - {
+        render.hyperscan_matcher_regex(Template(p)) for p in before}
+    assert edited.compiled_patterns == len(new_patterns) <= 6
+    messages = [clean_message(random_message(rng, [Template(p) for p in (*after, *removed)])) for _ in range(1500)]
+    messages += ["changed five 12", "x changed seventeen", "added word 3"]
+    answers = edited.match_ids(messages)
+    assert answers == full.match_ids(messages) == PythonEngine(after).match_ids(messages)
+    assert [len(after) - 1] in [ids[-1:] for ids in answers]  # the duplicate's second id is reported
+    again = engine_hyperscan.HyperscanEngine([Template(p) for p in after], cache_dir=tmp_path / "edits")
+    assert not again.compiled and again.match_ids(messages) == answers  # the delta was cached too
+
+
+@pytest.mark.skipif(not engine_hyperscan.available(), reason="hyperscan is not installed on this platform")
+def test_the_cache_keeps_the_most_recently_used_databases(tmp_path):
+    for n in range(12):  # unrelated sets: each is compiled whole
+        templates = [Template.of(f"set {n} template ", Hole(), f" {i} {'x' * n}") for i in range(70)]
+        assert engine_hyperscan.HyperscanEngine(templates, cache_dir=tmp_path).compiled_patterns == 70
+    assert len(list(tmp_path.glob("hs-*.db"))) == len(list(tmp_path.glob("hs-*.pat"))) == 8
 
 
 @pytest.mark.skipif(not engine_hyperscan.available(), reason="hyperscan is not installed on this platform")
