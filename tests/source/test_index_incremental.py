@@ -155,6 +155,33 @@ public class Service {
 }
 """
 
+INITIALIZERS_JAVA = """package shop;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+public class Registry {
+    private static final Logger LOG = LoggerFactory.getLogger(Registry.class);
+    private static final java.util.Map<String, String> NAMES = new java.util.HashMap<>();
+
+    static {
+        NAMES.put("a", "b");
+        LOG.info("registry loaded {} names", NAMES.size());
+    }
+
+    {
+        LOG.debug("instance of {} created", getClass());
+    }
+
+    public void add(String name) {
+        LOG.info("adding {}", name);
+        NAMES.put(name, name);
+    }
+
+    static {
+        LOG.warn("second static block");
+    }
+}
+"""
+
 SERVICE_PY = """import logging
 
 logger = logging.getLogger(__name__)
@@ -202,7 +229,8 @@ def _valid_edits(text: str, statements, rng: random.Random) -> str:
     return "\n".join(lines)
 
 
-@pytest.mark.parametrize("path, text", [("Service.java", SERVICE_JAVA), ("service.py", SERVICE_PY)])
+@pytest.mark.parametrize("path, text", [("Service.java", SERVICE_JAVA), ("service.py", SERVICE_PY),
+                                        ("Registry.java", INITIALIZERS_JAVA)])
 def test_member_updates_equal_fresh_extraction(tmp_path: Path, path: str, text: str) -> None:
     """Edits inside one method re-extract only that method from a skeleton of the file; the result must be
     exactly the fresh extraction of the whole text, keys included."""
@@ -213,6 +241,18 @@ def test_member_updates_equal_fresh_extraction(tmp_path: Path, path: str, text: 
         text = _valid_edits(text, index.for_path(path), rng)
         assert index.update_file(path, text) == extract_source(path, text)
     assert index.report.member_updates > 20  # the fast path was really taken (not for every edit)
+
+
+def test_edits_inside_java_initializer_blocks_take_the_member_path(tmp_path: Path) -> None:
+    index = StatementIndex(tmp_path, IndexConfig())
+    index.update_file("Registry.java", INITIALIZERS_JAVA)
+    for old, new in (('"registry loaded', '"registry X loaded'), ('"instance of', '"instance Y of'),
+                     ('"second static', '"second Z static')):
+        before = index.report.member_updates
+        text = INITIALIZERS_JAVA.replace(old, new)
+        assert index.update_file("Registry.java", text) == extract_source("Registry.java", text)
+        assert index.report.member_updates == before + 1, old
+        index.update_file("Registry.java", INITIALIZERS_JAVA)
 
 
 def test_editing_a_wrapper_re_reads_its_call_sites(tmp_path: Path) -> None:

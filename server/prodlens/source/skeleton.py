@@ -30,7 +30,9 @@ _CONTAINERS: dict[str, frozenset[str]] = {
     "go": frozenset({"source_file"}),
 }
 _MEMBERS: dict[str, frozenset[str]] = {
-    "java": frozenset({"method_declaration", "constructor_declaration", "compact_constructor_declaration"}),
+    # initializer blocks (`static { … }`, `{ … }` in a class body) run like methods: an edit inside one is local
+    "java": frozenset({"method_declaration", "constructor_declaration", "compact_constructor_declaration",
+                       "static_initializer", "block"}),
     "python": frozenset({"function_definition", "decorated_definition"}),
     "javascript": frozenset({"function_declaration", "generator_function_declaration", "method_definition"}),
     "go": frozenset({"function_declaration", "method_declaration"}),
