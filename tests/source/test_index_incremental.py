@@ -179,6 +179,15 @@ public class Registry {
     static {
         LOG.warn("second static block");
     }
+
+    private final Runnable tick = () -> LOG.info("tick {}", NAMES.size());
+
+    private final Runnable task = new Runnable() {
+        @Override
+        public void run() {
+            LOG.debug("anonymous task ran");
+        }
+    };
 }
 """
 

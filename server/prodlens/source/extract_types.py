@@ -60,6 +60,9 @@ class ExtractContext:
     config: IndexConfig = field(default_factory=IndexConfig)
     wrappers: list[WrapperDef] = field(default_factory=list)  # from other files and configuration
     module: str | None = None  # Python dotted module name / Java package.Class of the file, when known
+    # only the statements whose call starts in [start, end) are wanted (one edited member; facts still come from the
+    # whole tree). Honoured by extractors with `supports_byte_range = True`; others extract everything.
+    byte_range: tuple[int, int] | None = None
 
 
 @dataclass(slots=True)

@@ -829,7 +829,14 @@ class StatementIndex:
                 previous.source[keep.start_byte:keep.end_byte - byte_delta]):
             return None
         old_keep_end_row = keep.end_row - row_delta
-        # old statements: in the edited member (replaced), in other members (kept, moved), elsewhere (re-read)
+        # An extractor that reads a byte range runs on the whole new tree for the edited member alone, and every
+        # other statement is carried over (moved): no skeleton to build or parse. Otherwise the skeleton's
+        # extraction re-reads everything but the blanked members, whose statements are carried over.
+        by_range = getattr(extractor, "supports_byte_range", False)
+        if by_range and tree.root_node.has_error:
+            return None  # the full extraction counts the errors
+        # old statements: in the edited member (replaced), in other members (kept, moved), elsewhere (re-read
+        # from the skeleton, or kept and moved when reading by range)
         member_starts = [m.start_row for m in found]
         carried: list[LogStatement] = []
         for statement in old.statements:
@@ -841,27 +848,33 @@ class StatementIndex:
             if start_row > old_keep_end_row:
                 start_row, end_row = start_row + row_delta, end_row + row_delta
             position = bisect_right(member_starts, start_row) - 1
-            if position >= 0 and found[position] is not keep and end_row <= found[position].end_row:
+            if by_range or (position >= 0 and found[position] is not keep and end_row <= found[position].end_row):
                 if row_delta and statement.range.start_line > old_keep_end_row:
                     r = statement.range
                     statement = dataclasses.replace(
                         statement, range=Range(r.start_line + row_delta, r.start_column, r.end_line + row_delta,
                                                r.end_column))
                 carried.append(statement)
-        skeleton_source, skeleton_tree = self._skeleton_tree(
-            language, source, found, keep, previous.skeleton if moved else None, edit, byte_delta)
-        if skeleton_tree is None:
-            return None
         context = ExtractContext(config=self.config, wrappers=wrappers + old.wrappers, module=old.module)
+        if by_range:
+            context.byte_range = (keep.start_byte, keep.end_byte)
+            read_tree, read_source = tree, source
+        else:
+            read_source, skeleton_tree = self._skeleton_tree(
+                language, source, found, keep, previous.skeleton if moved else None, edit, byte_delta)
+            if skeleton_tree is None:
+                return None
+            read_tree = skeleton_tree
         try:
-            extraction = extractor.extract(skeleton_tree, skeleton_source, rel, context)
+            extraction = extractor.extract(read_tree, read_source, rel, context)
         except Exception:
             return None  # let the full extraction report it
         if extraction.wrappers or extraction.errors or any(r.wrapper for r in extraction.statements):
             return None
         current = self._trees.get(rel)
         if current is not None and current.source is source:
-            current.skeleton = _Skeleton(keep.start_byte, keep.end_byte, skeleton_source, skeleton_tree)
+            if not by_range:
+                current.skeleton = _Skeleton(keep.start_byte, keep.end_byte, read_source, read_tree)
             current.members = found
         info = previous.key_info
         if info is None or len(info) != len(old.statements) or any(s.key not in info for s in old.statements):

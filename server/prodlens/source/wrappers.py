@@ -144,13 +144,14 @@ class WrapperRegistry:
         ]
 
 
-def name_call_sites(source: bytes, names: Iterable[str]) -> list[tuple[int, str]]:
+def name_call_sites(source: bytes, names: Iterable[str], start: int = 0, end: int | None = None
+                    ) -> list[tuple[int, str]]:
     """Offsets of `name(` for each name (a whole word by regex `\\b`, then optional whitespace, then `(`), the same
     list `re.finditer(rb"\\b(name1|name2)\\s*\\(")` gives, found much faster.
 
     Why not that regex: an alternation led by `\\b` has no literal prefix, so Python's engine tries it at every
     byte (~2 ms on a 120 KB file, on every keystroke). `bytes.find` per name is a memchr-speed scan; the regex is
-    then only tried, anchored, where a name occurs."""
+    then only tried, anchored, where a name occurs. `start`/`end`: only names starting in that byte range."""
     ordered = sorted({n for n in names if n}, key=len, reverse=True)
     if not ordered:
         return []
@@ -158,10 +159,11 @@ def name_call_sites(source: bytes, names: Iterable[str]) -> list[tuple[int, str]
     starts: set[int] = set()
     for name in ordered:
         needle = name.encode()
-        position = source.find(needle)
+        limit = len(source) if end is None else min(len(source), end - 1 + len(needle))
+        position = source.find(needle, start, limit)
         while position >= 0:
             starts.add(position)
-            position = source.find(needle, position + 1)
+            position = source.find(needle, position + 1, limit)
     found: list[tuple[int, str]] = []
     end = 0
     for start in sorted(starts):

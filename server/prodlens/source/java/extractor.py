@@ -22,13 +22,21 @@ from .wrappers import invocation_at, wrapper_names, wrapper_of, wrapper_site, wr
 
 class JavaExtractor:
     languages = ("java",)
+    supports_byte_range = True  # `context.byte_range`: only calls starting there (the index's one-member re-read)
 
     def extract(self, tree: tree_sitter.Tree, source: bytes, path: str, context: ExtractContext) -> FileExtraction:
         root = tree.root_node
         result = FileExtraction()
         wrappers_by_name = wrapper_names(context.wrappers)
-        candidates = tree_sitter.QueryCursor(query("calls.scm")).matches(root)
-        wrapper_sites = wrapper_site_names(source, wrappers_by_name) if wrappers_by_name else []
+        cursor = tree_sitter.QueryCursor(query("calls.scm"))
+        byte_range = context.byte_range
+        if byte_range is not None:
+            cursor.set_byte_range(*byte_range)
+        candidates = cursor.matches(root)
+        if byte_range is not None:  # the cursor yields matches intersecting the range: keep those starting in it
+            low, high = byte_range
+            candidates = [(p, c) for p, c in candidates if low <= c["call"][0].start_byte < high]
+        wrapper_sites = wrapper_site_names(source, wrappers_by_name, byte_range) if wrappers_by_name else []
         if root.has_error:
             result.errors = count_errors(root, query("errors.scm"))
         if not candidates and not wrapper_sites:
@@ -65,7 +73,7 @@ class JavaExtractor:
         if known:
             sites: list[tuple[tree_sitter.Node, str]] = [(n, m) for n, m in unqualified if m in known]
             if local_wrappers:
-                wrapper_sites = wrapper_site_names(source, known)
+                wrapper_sites = wrapper_site_names(source, known, byte_range)
             for start, name in wrapper_sites:
                 site = invocation_at(root, start, name)
                 if site is not None:

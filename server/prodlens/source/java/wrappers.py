@@ -293,9 +293,11 @@ def wrapper_names(wrappers: list[WrapperDef]) -> dict[str, list[WrapperDef]]:
     return out
 
 
-def wrapper_site_names(source: bytes, wrappers: dict[str, list[WrapperDef]]) -> list[tuple[int, str]]:
+def wrapper_site_names(source: bytes, wrappers: dict[str, list[WrapperDef]],
+                       byte_range: tuple[int, int] | None = None) -> list[tuple[int, str]]:
     """Byte offsets of `name(` for each wrapper name: a cheap scan instead of querying every call."""
-    return name_call_sites(source, (n for n in wrappers if "." not in n))
+    names = (n for n in wrappers if "." not in n)
+    return name_call_sites(source, names, *byte_range) if byte_range else name_call_sites(source, names)
 
 
 def invocation_at(root: tree_sitter.Node, start: int, name: str) -> tree_sitter.Node | None:
