@@ -219,6 +219,44 @@ class Service:
 """
 
 
+SERVICE_GO = """package shop
+
+import (
+	"log/slog"
+
+	"go.uber.org/zap"
+)
+
+var logger = zap.NewExample()
+
+func audit(format string, args ...any) {
+	slog.Info("[audit] "+format, args...)
+}
+
+type Service struct {
+	name string
+}
+
+func (s *Service) Start(port int) {
+	logger.Info("starting", zap.Int("port", port))
+	audit("start %d", port)
+	if port < 1024 {
+		slog.Warn("privileged port", "port", port)
+	}
+}
+
+func (s *Service) Stop() {
+	slog.Info("stopping", "name", s.name)
+	audit("stop")
+}
+
+func helper(x int) int {
+	slog.Debug("helper called", "x", x)
+	return x * 2
+}
+"""
+
+
 def _valid_edits(text: str, statements, rng: random.Random) -> str:
     """An edit a person makes while typing: inside a message, a blank line, a duplicated statement line."""
     lines = text.split("\n")
@@ -239,7 +277,7 @@ def _valid_edits(text: str, statements, rng: random.Random) -> str:
 
 
 @pytest.mark.parametrize("path, text", [("Service.java", SERVICE_JAVA), ("service.py", SERVICE_PY),
-                                        ("Registry.java", INITIALIZERS_JAVA)])
+                                        ("Registry.java", INITIALIZERS_JAVA), ("service.go", SERVICE_GO)])
 def test_member_updates_equal_fresh_extraction(tmp_path: Path, path: str, text: str) -> None:
     """Edits inside one method re-extract only that method from a skeleton of the file; the result must be
     exactly the fresh extraction of the whole text, keys included."""
@@ -250,6 +288,19 @@ def test_member_updates_equal_fresh_extraction(tmp_path: Path, path: str, text: 
         text = _valid_edits(text, index.for_path(path), rng)
         assert index.update_file(path, text) == extract_source(path, text)
     assert index.report.member_updates > 20  # the fast path was really taken (not for every edit)
+
+
+def test_go_files_importing_a_logging_package_under_another_name_take_the_full_path(tmp_path: Path) -> None:
+    """`lg.NewExample()` binds a logger the skeleton's words do not recognise, so such files are always re-read
+    whole; with the usual import names the member path is taken."""
+    index = StatementIndex(tmp_path, IndexConfig())
+    renamed = SERVICE_GO.replace('\t"go.uber.org/zap"', '\tlg "go.uber.org/zap"').replace("zap.", "lg.")
+    for text, member_path in ((renamed, False), (SERVICE_GO, True)):
+        index.update_file("service.go", text)
+        before = index.report.member_updates
+        edited = text.replace('"helper called"', '"helper X called"')
+        assert index.update_file("service.go", edited) == extract_source("service.go", edited)
+        assert (index.report.member_updates == before + 1) is member_path
 
 
 def test_edits_inside_java_initializer_blocks_take_the_member_path(tmp_path: Path) -> None:

@@ -814,7 +814,7 @@ class StatementIndex:
     ) -> CachedFile | None:
         """The file's new entry when the edit lies inside one function/method, re-extracting only that member
         from a skeleton of the file; None when the full extraction must run (see `skeleton`)."""
-        if old.skip is not None or old.failure is not None or old.errors or not skeleton.supported(language):
+        if old.skip is not None or old.failure is not None or old.errors or not skeleton.supported(language, source):
             return None
         row_delta = edit["new_end_point"][0] - edit["old_end_point"][0]
         byte_delta = edit["new_end_byte"] - edit["old_end_byte"]

@@ -47,9 +47,21 @@ for _ts in ("typescript", "tsx"):
 # correctness.
 _FACT_WORDS = (
     b"getlog", b"get_logger", b"getchild", b"loggerfactory", b"logmanager", b"logfactory", b"createlogger", b"pino",
-    b"winston", b"bunyan", b"structlog", b"loguru", b"zap.", b"logrus", b"slog.", b"zerolog", b"log.new",
+    b"winston", b"bunyan", b"structlog", b"loguru", b"zerolog", b"log.new",
     b".child(", b".bind(", b".with(", b".named(", b".sugar(",
+    # Go: the constructors and logger types `go/facts.py` reads (not every `slog.`/`zap.`/`logrus.` call: those
+    # log, and a member that only logs can be re-read alone)
+    b"log.default", b"slog.with", b"zap.new", b"zap.l(", b"zap.s(", b"zap.must", b"klog.v(", b"klog.vdepth",
+    b"klog.withname", b"logrus.new", b"logrus.standardlogger", b"logrus.with", b"log.logger", b"zap.logger",
+    b"zap.sugaredlogger", b"logrus.logger", b"logrus.entry", b"logrus.fieldlogger", b"logrus.ext1fieldlogger",
+    b"logrus.stdlogger",
 )
+# Those Go words name the packages by their own names: a file importing a logging package under another name
+# (`import lg "go.uber.org/zap"`, or `.`) could bind a logger the words miss, so it never takes the member path.
+_GO_RENAMED_LOGGING_IMPORT = re.compile(
+    rb'^\s*(?:import\s+)?(?:[A-Za-z_]\w*|\.)\s+"(?:log|log/slog|golang\.org/x/exp/slog|go\.uber\.org/zap'
+    rb'|github\.com/[sS]irupsen/logrus|k8s\.io/klog(?:/v2)?|github\.com/golang/glog|github\.com/rs/zerolog(?:/log)?)"',
+    re.MULTILINE)
 _BINDING = re.compile(rb"log(?:ger)?\s*[:=](?!=)")  # `log = ...`, `logger: Logger`, `log := ...`
 
 
@@ -68,7 +80,10 @@ def may_bind_logger(text: bytes) -> bool:
 _BLANK = bytes(10 if i in (10, 13) else 32 for i in range(256))  # keep line breaks, spaces for the rest
 
 
-def supported(language: str) -> bool:
+def supported(language: str, source: bytes = b"") -> bool:
+    """Can an edit inside one member of this file be re-read alone?"""
+    if language == "go" and _GO_RENAMED_LOGGING_IMPORT.search(source):
+        return False
     return language in _MEMBERS
 
 

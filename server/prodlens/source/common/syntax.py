@@ -13,6 +13,18 @@ def count_errors(root: tree_sitter.Node, errors_query: tree_sitter.Query) -> int
     return len(tree_sitter.QueryCursor(errors_query).captures(root).get("error", []))
 
 
+def call_candidates(calls_query: tree_sitter.Query, root: tree_sitter.Node, byte_range: tuple[int, int] | None
+                    ) -> list[tuple[int, dict[str, list[tree_sitter.Node]]]]:
+    """The `calls.scm` matches of a file, or only those whose call starts in `byte_range` (the index re-reading
+    one edited member: the cursor visits that range alone, and yields what intersects it)."""
+    cursor = tree_sitter.QueryCursor(calls_query)
+    if byte_range is None:
+        return cursor.matches(root)
+    low, high = byte_range
+    cursor.set_byte_range(low, high)
+    return [(pattern, caps) for pattern, caps in cursor.matches(root) if low <= caps["call"][0].start_byte < high]
+
+
 def plus_operands(node: tree_sitter.Node) -> list[tree_sitter.Node] | None:
     """The operands of a `+` chain (`binary_expression`), left to right, or None when `node` is another operator.
 

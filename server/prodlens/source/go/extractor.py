@@ -17,19 +17,21 @@ from .calls import Call, understand
 from .facts import query, read_facts, text_of
 from .messages import MessageReader
 from ..common.positions import LineColumns
-from ..common.syntax import count_errors
+from ..common.syntax import call_candidates, count_errors
 from .wrappers import call_at, site_offsets, wrapper_names, wrapper_of, wrapper_site
 
 
 class GoExtractor:
     languages = ("go",)
+    supports_byte_range = True  # `context.byte_range`: only calls starting there (the index's one-member re-read)
 
     def extract(self, tree: tree_sitter.Tree, source: bytes, path: str, context: ExtractContext) -> FileExtraction:
         root = tree.root_node
         result = FileExtraction()
         wrappers_by_name = wrapper_names(context.wrappers)
-        candidates = tree_sitter.QueryCursor(query("calls.scm")).matches(root)
-        wrapper_sites = site_offsets(source, wrappers_by_name) if wrappers_by_name else []
+        byte_range = context.byte_range
+        candidates = call_candidates(query("calls.scm"), root, byte_range)
+        wrapper_sites = site_offsets(source, wrappers_by_name, byte_range) if wrappers_by_name else []
         if root.has_error:
             result.errors = count_errors(root, query("errors.scm"))
         if not candidates and not wrapper_sites:
@@ -53,7 +55,7 @@ class GoExtractor:
             known.setdefault(wrapper.name, []).append(wrapper)
         if known:
             if result.wrappers:
-                wrapper_sites = site_offsets(source, known)
+                wrapper_sites = site_offsets(source, known, byte_range)
             seen: set[int] = set()
             for start, name in wrapper_sites:
                 site = call_at(root, start, name)

@@ -230,8 +230,9 @@ def wrapper_names(wrappers: list[WrapperDef]) -> dict[str, list[WrapperDef]]:
     return out
 
 
-def site_offsets(source: bytes, wrappers: dict[str, list[WrapperDef]]) -> list[tuple[int, str]]:
-    return name_call_sites(source, wrappers)
+def site_offsets(source: bytes, wrappers: dict[str, list[WrapperDef]],
+                 byte_range: tuple[int, int] | None = None) -> list[tuple[int, str]]:
+    return name_call_sites(source, wrappers, *byte_range) if byte_range else name_call_sites(source, wrappers)
 
 
 def call_at(root: tree_sitter.Node, start: int, name: str) -> tree_sitter.Node | None:

@@ -16,7 +16,7 @@ from .calls import Call, finish, understand
 from .facts import query, read_facts, text_of
 from .messages import MessageReader
 from ..common.positions import LineColumns
-from ..common.syntax import count_errors
+from ..common.syntax import call_candidates, count_errors
 from .wrappers import invocation_at, wrapper_names, wrapper_of, wrapper_site, wrapper_site_names
 
 
@@ -28,14 +28,8 @@ class JavaExtractor:
         root = tree.root_node
         result = FileExtraction()
         wrappers_by_name = wrapper_names(context.wrappers)
-        cursor = tree_sitter.QueryCursor(query("calls.scm"))
         byte_range = context.byte_range
-        if byte_range is not None:
-            cursor.set_byte_range(*byte_range)
-        candidates = cursor.matches(root)
-        if byte_range is not None:  # the cursor yields matches intersecting the range: keep those starting in it
-            low, high = byte_range
-            candidates = [(p, c) for p, c in candidates if low <= c["call"][0].start_byte < high]
+        candidates = call_candidates(query("calls.scm"), root, byte_range)
         wrapper_sites = wrapper_site_names(source, wrappers_by_name, byte_range) if wrappers_by_name else []
         if root.has_error:
             result.errors = count_errors(root, query("errors.scm"))
