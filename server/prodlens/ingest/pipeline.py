@@ -265,7 +265,9 @@ class Ingest:
         """Count everything after the checkpoint (complete lines only unless `final`), committing per batch."""
         from ..matching.records import FormatError, read_records
 
-        base = source.offset
+        base = _after_counted_fragment(source.fd, source.offset)
+        if base is None:
+            return  # the rest of a line whose beginning was already counted is still being written
         fmt, pattern = self._format_for(source)
         handle = os.fdopen(os.dup(source.fd), "rb", buffering=1 << 20)
         try:
@@ -279,6 +281,8 @@ class Ingest:
             try:
                 for result in read_records(lines, fmt=fmt, pattern=pattern, config=cfg):
                     if result.record is None:
+                        if _unterminated(source.fd, base + result.end_offset):
+                            break  # a last line that cannot be read yet may be half-written: left for next time
                         self.aggregator.skip(result.skipped)
                     else:
                         records.append(result.record)
@@ -470,6 +474,28 @@ def _lines(handle: IO[bytes], *, final: bool) -> Iterator[bytes]:
         if not final and not line.endswith(b"\n"):
             return
         yield line
+
+
+def _unterminated(fd: int, end: int) -> bool:
+    """True when the line ending at `end` has no newline (it is the file's last, maybe still being written)."""
+    return end > 0 and os.pread(fd, 1, end - 1) != b"\n"
+
+
+def _after_counted_fragment(fd: int, offset: int) -> int | None:
+    """Where reading resumes: `offset`, or — when the last run counted a final line that had no newline yet and
+    the file has grown since — just after the newline that completes that line, so its rest is not counted as a
+    second record. None while that line is still incomplete."""
+    if offset <= 0 or os.pread(fd, 1, offset - 1) == b"\n":
+        return offset
+    position = offset
+    while True:
+        chunk = os.pread(fd, 1 << 16, position)
+        if not chunk:
+            return None
+        newline = chunk.find(b"\n")
+        if newline >= 0:
+            return position + newline + 1
+        position += len(chunk)
 
 
 def _size(path: str) -> int:
