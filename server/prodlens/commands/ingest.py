@@ -127,10 +127,9 @@ def run(args: argparse.Namespace) -> int:
         print("prodlens ingest: reading log lines from the terminal (end with Ctrl-D; pass files or pipe logs in)",
               file=sys.stderr)
     progress = _Progress(sys.stderr) if sys.stderr.isatty() else None
-    tune_for_streaming()
     try:
         summary = ingest(inputs, root=root, config=config, store=store, options=options,
-                         progress=progress)
+                         progress=progress, before_reading=tune_for_streaming)
     except StoreError as exc:
         if progress:
             progress.clear()

@@ -526,8 +526,12 @@ def ingest(
     store: str | Path | None = None,
     options: IngestOptions | None = None,
     progress: ProgressCallback | None = None,
+    before_reading: Callable[[], None] | None = None,
 ) -> IngestSummary:
-    """Index `root`, build the matcher, and ingest `inputs` into the store (`store` or the configured one)."""
+    """Index `root`, build the matcher, and ingest `inputs` into the store (`store` or the configured one).
+
+    `before_reading` runs once the index and the matcher exist, before the first record is read: the command
+    passes `tune_for_streaming` there, so its `gc.freeze()` also takes the index out of the collector's walks."""
     from ..config import store_path
     from ..matching.matcher import Matcher
     from ..source.index import StatementIndex
@@ -546,4 +550,6 @@ def ingest(
         pass
     statements = list(index.statements)
     matcher = Matcher(statements, root=root, config=config)
+    if before_reading is not None:
+        before_reading()
     return Ingest(target, statements, matcher, config, options, progress).run(inputs)
