@@ -103,6 +103,7 @@ def run(args: argparse.Namespace) -> int:
     from ..model import parse_window
     from ..streaming import tune_for_streaming
     from ..stores.base import StoreError
+    from ..stores.redact import redactor_from_config
 
     root = Path(args.root)
     if not root.is_dir():
@@ -115,6 +116,11 @@ def run(args: argparse.Namespace) -> int:
             print(f"prodlens ingest: --retention: {exc}", file=sys.stderr)
             return 2
     config = load_config(root)
+    try:
+        redactor_from_config(config.ingest)  # a bad extra pattern is refused before the index is built
+    except ValueError as exc:
+        print(f"prodlens ingest: {exc}", file=sys.stderr)
+        return 2
     store = Path(args.store) if args.store else store_path(config, root)
     if store is None:
         print(f"prodlens ingest: store.url {config.store.url!r} is a remote store; `prodlens ingest` fills the "
