@@ -20,6 +20,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -210,6 +211,7 @@ class Ingest:
     def _run_inputs(self, inputs: Sequence[str]) -> None:
         files: list[str] = []
         directories: list[Path] = []
+        streams: list[str] = []  # named pipes, `<(...)`, devices: no offset to resume at, read like stdin
         use_stdin = False
         for item in inputs or [STDIN]:
             if item == STDIN:
@@ -219,6 +221,8 @@ class Ingest:
             if path.is_dir():
                 directories.append(path)
                 files.extend(str(p) for p in files_in(path))
+            elif path.exists() and not path.is_file():
+                streams.append(item)
             elif path.exists() or self.options.follow:
                 files.append(item)
             else:
@@ -226,7 +230,11 @@ class Ingest:
         files = list(dict.fromkeys(files))
         self._bytes_total = sum(_size(f) for f in files)
         if use_stdin:
-            self._read_stdin()
+            self._read_stream(None, "stdin")
+        for item in streams:
+            if self.stopping:
+                break
+            self._read_stream(item, item)
         tracked: dict[str, OpenSource] = {}
         for path in files:
             if self.stopping:
@@ -359,21 +367,26 @@ class Ingest:
 
     # -- stdin ------------------------------------------------------------------------------------------------
 
-    def _read_stdin(self) -> None:
-        """Read stdin on a thread so a quiet pipe (`kubectl logs -f`) still commits what arrived, every second."""
+    def _read_stream(self, path: str | None, name: str) -> None:
+        """Read stdin (`path` None) or a pipe given by name on a thread, so a quiet pipe (`kubectl logs -f`) still
+        commits what arrived, every second. A pipe has no identity or offset: what arrives is always new."""
         import sys
 
         from ..matching.records import FormatError, read_records
 
         lines: queue.Queue[bytes | None] = queue.Queue(maxsize=self.options.batch_records * 2)
-        stream = sys.stdin.buffer
+        failures: list[str] = []
 
         def pump() -> None:
             try:
-                for line in stream:
-                    lines.put(line)
-            except (OSError, ValueError):
-                pass
+                # a named pipe is opened here: opening blocks until its writer appears, and Ctrl-C must still work
+                stream = sys.stdin.buffer if path is None else open(path, "rb")
+                with stream if path is not None else _no_close(stream):
+                    for line in stream:
+                        lines.put(line)
+            except (OSError, ValueError) as exc:
+                if path is not None:
+                    failures.append(f"{name}: cannot read: {getattr(exc, 'strerror', None) or exc}")
             finally:
                 lines.put(None)
 
@@ -406,11 +419,13 @@ class Ingest:
                     else:
                         records.append(result.record)
             except FormatError as exc:
-                self._error(f"stdin: {exc}")
+                self._error(f"{name}: {exc}")
                 self.aggregator.take(with_samples=False)
                 return
             self._bytes_done += sum(len(line) for line in chunk)
             self._commit(records, None, None)
+        for failure in failures:
+            self._error(failure)
 
     # -- follow -----------------------------------------------------------------------------------------------
 
@@ -474,6 +489,12 @@ def _lines(handle: IO[bytes], *, final: bool) -> Iterator[bytes]:
         if not final and not line.endswith(b"\n"):
             return
         yield line
+
+
+@contextmanager
+def _no_close(stream: Any) -> Iterator[Any]:
+    """stdin is not ours to close."""
+    yield stream
 
 
 def _unterminated(fd: int, end: int) -> bool:
