@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TextIO
 
 FORMATS = ("auto", "jsonl", "otlp", "logfmt", "pattern", "text")
+INTERRUPTED = 130  # the shell's code for a command stopped by Ctrl-C
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -154,4 +155,8 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(format_summary(summary, store))
     for error in summary.errors:
         print(f"prodlens ingest: {error}", file=sys.stderr)
+    if summary.interrupted:
+        print("prodlens ingest: interrupted before the end of the input; what was counted is committed, and the "
+              "next run continues each file from its checkpoint", file=sys.stderr)
+        return INTERRUPTED
     return 1 if summary.errors else 0

@@ -70,6 +70,7 @@ class IngestSummary:
     skipped: int = 0
     expired: int = 0  # older than the retention: counted in totals, not stored
     rematched: int = 0  # previously unmatched records attributed to statements that appeared since
+    interrupted: bool = False  # stopped (Ctrl-C, SIGTERM) before the inputs' end, without --follow
     files: int = 0
     bytes_read: int = 0
     seconds: float = 0.0
@@ -83,7 +84,7 @@ class IngestSummary:
         return {
             "records": self.records, "matched": self.matched, "ambiguous": self.ambiguous,
             "unmatched": self.unmatched, "skipped": self.skipped, "expired": self.expired,
-            "rematched": self.rematched, "files": self.files, "bytes": self.bytes_read,
+            "rematched": self.rematched, "interrupted": self.interrupted, "files": self.files, "bytes": self.bytes_read,
             "seconds": round(self.seconds, 3), "records_per_second": round(self.rate, 1), "errors": self.errors,
         }
 
@@ -144,6 +145,8 @@ class Ingest:
                     self._run_inputs(inputs)
                 except KeyboardInterrupt:
                     self.stopping = True
+                # with --follow, Ctrl-C is how reading ends; without, it leaves the inputs half read
+                self.summary.interrupted = self.stopping and not self.options.follow
                 self._flush_samples()
                 self._prune()
             finally:
