@@ -121,6 +121,7 @@ class Ingest:
         self._last_prune = 0.0
         self._last_sample_flush = time.monotonic()
         self._formats: dict[str, tuple[str, str | None]] = {}
+        self._opened: list[OpenSource] = []  # every file opened in this run: their checkpoints stay alive
         self.writer: SqliteWriter | None = None
         self.aggregator = Aggregator(
             samples_per_key=config.ingest.samples,
@@ -174,7 +175,7 @@ class Ingest:
                 "rollup_after": self.config.ingest.rollup_after, "samples": self.config.ingest.samples,
             },
         })
-        self._prune()
+        self._prune(at_start=True)
 
     def _flush_samples(self, *, if_due: bool = False) -> None:
         """Write the samples gathered since the last flush (counts were committed with their batches)."""
@@ -203,11 +204,14 @@ class Ingest:
                 assignments[shape_id] = (list(match.candidate_keys), True)
         return self.writer.attribute_unmatched(assignments)
 
-    def _prune(self) -> None:
+    def _prune(self, *, at_start: bool = False) -> None:
+        """Drop what is past the retention. Checkpoints of the files this run opened are touched first, and none
+        is forgotten at the start (before the files are opened): a file still offered is never read again."""
         assert self.writer is not None
         self._last_prune = time.monotonic()
+        self.writer.touch_checkpoints(s.checkpoint.id for s in self._opened if s.checkpoint.id is not None)
         self.writer.prune(now=time.time(), retention_s=self.retention_s, rollup_after_s=self.rollup_after_s,
-                          max_bytes=self.config.ingest.max_store_bytes)
+                          max_bytes=self.config.ingest.max_store_bytes, forget_checkpoints=not at_start)
 
     # -- inputs -----------------------------------------------------------------------------------------------
 
@@ -267,6 +271,7 @@ class Ingest:
             self.summary.errors.append(f"{path}: cannot read: {exc.strerror}")
             return None
         self.summary.files += 1
+        self._opened.append(source)
         self._bytes_done += min(source.offset, _size(path))
         return source
 

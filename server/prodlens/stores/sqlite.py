@@ -540,11 +540,29 @@ class SqliteWriter:
                 (cp.source, cp.dev, cp.ino, cp.head_len, cp.head_hash, cp.offset, now),
             ).fetchone()[0]
         else:
-            conn.execute(
+            updated = conn.execute(
                 "UPDATE checkpoints SET source = ?, dev = ?, ino = ?, head_len = ?, head_hash = ?, offset = ?, "
                 "updated = ? WHERE id = ?",
                 (cp.source, cp.dev, cp.ino, cp.head_len, cp.head_hash, cp.offset, now, cp.id),
-            )
+            ).rowcount
+            if not updated:  # its row was pruned meanwhile: a checkpoint must never be dropped silently
+                cp.id = None
+                SqliteWriter._write_checkpoint(conn, cp)
+
+    def touch_checkpoints(self, ids: Iterable[int]) -> None:
+        """Mark checkpoints as still in use (their files were offered again, with nothing new): pruning forgets
+        only checkpoints of files not seen for the whole retention, which would otherwise be read again."""
+        ids = sorted(set(ids))
+        if not ids:
+            return
+        try:
+            with _transaction(self.db.conn) as conn:
+                conn.execute(
+                    "UPDATE checkpoints SET updated = ? WHERE id IN (SELECT value FROM json_each(?))",
+                    [time.time(), json.dumps(ids)],
+                )
+        except sqlite3.Error as exc:
+            raise StoreError(describe_sqlite_error(self.path, exc)) from None
 
     # -- re-matching unmatched shapes when the source changed -------------------------------------------------
 
@@ -595,10 +613,12 @@ class SqliteWriter:
 
     # -- retention --------------------------------------------------------------------------------------------
 
-    def prune(self, *, now: float, retention_s: float, rollup_after_s: float, max_bytes: int | None) -> dict[str, int]:
+    def prune(self, *, now: float, retention_s: float, rollup_after_s: float, max_bytes: int | None,
+              forget_checkpoints: bool = True) -> dict[str, int]:
         """Drop minute buckets older than `rollup_after_s` (their hour rows stay), drop data older than the retention, and
         drop the oldest hours while the file is over `max_bytes`. Each step is its own short transaction so a
-        reader or a kill in between sees a consistent store."""
+        reader or a kill in between sees a consistent store. Checkpoints not used for the retention are forgotten
+        only with `forget_checkpoints` (not before this run has opened its files and touched theirs)."""
         done = {"rolled_up": 0, "pruned": 0}
         cutoff = int(now - retention_s)
         rollup_cutoff = int(now - rollup_after_s) // HOUR * HOUR
@@ -614,7 +634,8 @@ class SqliteWriter:
                 conn.execute("DELETE FROM unmatched_buckets WHERE start < ?", [cutoff - HOUR])
                 stale = [r[0] for r in conn.execute("SELECT id FROM unmatched WHERE last_seen < ?", [cutoff])]
                 self._delete_unmatched(conn, stale)
-                conn.execute("DELETE FROM checkpoints WHERE updated < ?", [cutoff])
+                if forget_checkpoints:
+                    conn.execute("DELETE FROM checkpoints WHERE updated < ?", [cutoff])
             if max_bytes:
                 done["pruned"] += self._enforce_size(conn, max_bytes)
         except sqlite3.Error as exc:
