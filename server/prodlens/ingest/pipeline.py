@@ -31,7 +31,7 @@ from ..config import Config
 from ..model import LogRecord, LogStatement, Match, parse_window
 from ..stores.base import StoreError
 from ..stores.redact import redactor_from_config
-from ..stores.sqlite import Checkpoint, SqliteWriter, statement_set_hash
+from ..stores.sqlite import BatchData, Checkpoint, SqliteWriter, statement_set_hash
 from .aggregate import Aggregator
 from .lock import WriterLock
 from .sources import OpenSource, files_in, head_hash, is_ingestible, open_source
@@ -146,6 +146,7 @@ class Ingest:
                     self._run_inputs(inputs)
                 except KeyboardInterrupt:
                     self.stopping = True
+                    self._drop_uncommitted_counts()
                 # with --follow, Ctrl-C is how reading ends; without, it leaves the inputs half read
                 self.summary.interrupted = self.stopping and not self.options.follow
                 self._flush_samples()
@@ -176,6 +177,15 @@ class Ingest:
             },
         })
         self._prune(at_start=True)
+
+    def _drop_uncommitted_counts(self) -> None:
+        """After an interrupt, forget what was folded since the last commit (the interrupted batch, maybe half
+        folded): its checkpoint was not committed, so the next run reads those records again. Writing them with
+        the final samples would count them twice. Their samples are kept."""
+        assert self.writer is not None
+        batch = self.aggregator.take(with_samples=True)
+        if batch.samples:
+            self.writer.apply(BatchData(samples=batch.samples))
 
     def _flush_samples(self, *, if_due: bool = False) -> None:
         """Write the samples gathered since the last flush (counts were committed with their batches)."""
