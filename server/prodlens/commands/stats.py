@@ -61,7 +61,26 @@ def collect(root: Path, config, store, window: str) -> dict:
         unmatched = [{"example": u.example, "count": u.count, "shape": u.shape}
                      for u in store.unmatched(limit=100, time_range=time_range)]
         totals = store.totals()
-    return {"window": window, "statements": rows, "unmatched": unmatched, "totals": totals}
+    data = {"window": window, "statements": rows, "unmatched": unmatched, "totals": totals}
+    warning = _stale_warning(store, statements)
+    if warning:
+        data["_warning"] = warning
+    return data
+
+
+def _stale_warning(store, statements) -> str | None:
+    """A store matched against other statements (another --root, or the source changed since the last ingest)
+    shows their counts as zeros here: say so, rather than list every statement as never hit."""
+    from ..stores.sqlite import statement_set_hash
+
+    if not hasattr(store, "statement_set_hash"):
+        return None
+    stored = store.statement_set_hash()
+    if stored is None or stored == statement_set_hash(statements):
+        return None
+    return (f"{store.path}: the store's counts were matched against a different set of statements (another "
+            "--root, or the source changed since the last ingest); statements that are new here show 0 — run "
+            "`prodlens ingest` with this --root to re-match")
 
 
 def format_human(data: dict, limit: int) -> str:
@@ -134,6 +153,9 @@ def run(args: argparse.Namespace) -> int:
         return 1
     finally:
         store.close()
+    warning = data.pop("_warning", None)
+    if warning:
+        print(f"prodlens stats: warning: {warning}", file=sys.stderr)
     if args.json:
         json.dump(data, sys.stdout, ensure_ascii=False)
         sys.stdout.write("\n")
