@@ -14,3 +14,25 @@ def test_invalid_redact_pattern_is_a_clear_error(project, store):
     assert "Traceback" not in stderr
     assert "redact_patterns" in stderr and "(unclosed" in stderr
     assert not store.exists()  # refused before anything was written
+
+
+def test_store_path_that_is_a_directory_is_named_as_such(tmp_path, project):
+    (project / "app.log").write_text("".join(log_lines(0, 4)))
+    target = tmp_path / "stores"
+    target.mkdir()
+    result = prodlens("ingest", "app.log", "--store", str(target), cwd=project)
+    stderr = result.stderr.decode()
+    assert result.returncode == 1
+    assert f"{target}: is a directory" in stderr and "read-only" not in stderr
+    assert not (tmp_path / "stores.lock").exists()
+
+
+def test_store_under_a_regular_file_is_named_as_such(tmp_path, project):
+    (project / "app.log").write_text("".join(log_lines(0, 4)))
+    blocker = tmp_path / "notes.txt"
+    blocker.write_text("not a directory\n")
+    result = prodlens("ingest", "app.log", "--store", str(blocker / "store.db"), cwd=project)
+    stderr = result.stderr.decode()
+    assert result.returncode == 1
+    assert f"{blocker} is not a directory" in stderr and "read-only" not in stderr
+    assert blocker.read_text() == "not a directory\n"

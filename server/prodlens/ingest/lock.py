@@ -28,6 +28,7 @@ class WriterLock:
         self._fd: int | None = None
 
     def acquire(self) -> None:
+        _check_store_path(self.store)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
@@ -66,6 +67,18 @@ class WriterLock:
 
     def __exit__(self, *exc: object) -> None:
         self.release()
+
+
+def _check_store_path(store: Path) -> None:
+    """Refuse a store path that can never be a file, naming what is in the way — before a lock file is left
+    beside it, and instead of the "read-only" or "file exists" SQLite and mkdir would report."""
+    if store.is_dir():
+        raise StoreError(f"{store}: is a directory, not a store file; pass a file path such as {store / 'store.db'}")
+    for parent in store.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise StoreError(f"{store}: cannot create the store: {parent} is not a directory")
+            return
 
 
 def _read_pid(fd: int) -> int | None:
