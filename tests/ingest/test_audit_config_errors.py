@@ -36,3 +36,21 @@ def test_store_under_a_regular_file_is_named_as_such(tmp_path, project):
     assert result.returncode == 1
     assert f"{blocker} is not a directory" in stderr and "read-only" not in stderr
     assert blocker.read_text() == "not a directory\n"
+
+
+def test_second_writer_through_a_symlinked_store_path_is_refused(tmp_path, project, store):
+    import signal
+
+    from ingest_helpers import snapshot, start, stop, wait_for
+
+    (project / "app.log").write_text("".join(log_lines(0, 5)))
+    follower = start("ingest", "--follow", "app.log", cwd=project)
+    try:
+        wait_for(lambda: snapshot(store)[1].get("records", 0) == 5)
+        alias = tmp_path / "alias.db"
+        alias.symlink_to(store)
+        second = prodlens("ingest", "app.log", "--store", str(alias), cwd=project)
+        assert second.returncode == 1, second.stdout.decode()
+        assert "already writing this store" in second.stderr.decode()
+    finally:
+        stop(follower, signal.SIGTERM)

@@ -16,7 +16,9 @@ from ..stores.base import StoreError
 
 
 def lock_path(store: Path) -> Path:
-    return store.with_name(store.name + ".lock")
+    """Beside the real file: two spellings of one store (a symlink, `..`) must take the same lock."""
+    real = Path(store).resolve()
+    return real.with_name(real.name + ".lock")
 
 
 class WriterLock:
