@@ -264,7 +264,7 @@ class Ingest:
                 tracked[path] = source
             else:
                 source.close()
-        if self.options.follow and not self.stopping:
+        if self.options.follow and not self.stopping and (files or directories):  # a pipe alone ends with it
             self._follow(tracked, files, directories)
         for source in tracked.values():
             source.close()
