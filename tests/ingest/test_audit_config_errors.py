@@ -54,3 +54,16 @@ def test_second_writer_through_a_symlinked_store_path_is_refused(tmp_path, proje
         assert "already writing this store" in second.stderr.decode()
     finally:
         stop(follower, signal.SIGTERM)
+
+
+def test_compressed_file_given_by_name_is_a_clear_error(project, store):
+    import gzip
+
+    (project / "app.log").write_text("".join(log_lines(0, 4)))
+    (project / "app.log.1.gz").write_bytes(gzip.compress("".join(log_lines(10, 4)).encode()))
+    result = prodlens("ingest", "app.log.1.gz", "app.log", cwd=project)
+    stderr = result.stderr.decode()
+    assert result.returncode == 1
+    assert "app.log.1.gz: a gzip-compressed file" in stderr
+    assert "\\x1f" not in stderr and "\x1f" not in stderr  # no binary dump
+    assert "4 records" in result.stdout.decode()  # the other input is still counted

@@ -34,7 +34,7 @@ from ..stores.redact import redactor_from_config
 from ..stores.sqlite import BatchData, Checkpoint, SqliteWriter, statement_set_hash
 from .aggregate import Aggregator
 from .lock import WriterLock
-from .sources import OpenSource, files_in, head_hash, is_ingestible, open_source
+from .sources import OpenSource, compressed_kind, files_in, head_hash, is_ingestible, open_source
 
 STDIN = "-"
 PRUNE_EVERY_S = 600.0
@@ -279,6 +279,13 @@ class Ingest:
             return None
         except OSError as exc:
             self.summary.errors.append(f"{path}: cannot read: {exc.strerror}")
+            return None
+        compressed = compressed_kind(source.fd) if source.offset == 0 else None
+        if compressed is not None:
+            source.close()
+            kind, command = compressed
+            self._error(f"{path}: a {kind}-compressed file: prodlens reads plain log files; decompress it first "
+                        f"(`{command} {path} > FILE`, then `prodlens ingest FILE`)")
             return None
         self.summary.files += 1
         self._opened.append(source)

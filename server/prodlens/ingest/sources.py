@@ -86,6 +86,23 @@ def open_source(writer: SqliteWriter, path: str) -> OpenSource:
         raise
 
 
+_COMPRESSED_MAGIC = (
+    (b"\x1f\x8b", "gzip", "zcat"), (b"BZh", "bzip2", "bzcat"), (b"\xfd7zXZ\x00", "xz", "xzcat"),
+    (b"\x28\xb5\x2f\xfd", "zstd", "zstdcat"), (b"PK\x03\x04", "zip", "unzip -p"),
+    (b"\x04\x22\x4d\x18", "lz4", "lz4cat"), (b"7z\xbc\xaf\x27\x1c", "7z", "7z x -so"),
+)
+
+
+def compressed_kind(fd: int) -> tuple[str, str] | None:
+    """(format, command that decompresses to stdout) when the file starts with an archive's magic bytes: its
+    bytes are not log lines, and reading them would only report binary noise as an unknown format."""
+    head = os.pread(fd, 8, 0)
+    for magic, kind, command in _COMPRESSED_MAGIC:
+        if head.startswith(magic):
+            return kind, command
+    return None
+
+
 def is_ingestible(path: Path) -> bool:
     """Files a directory walk picks up: regular, not hidden, not compressed archives of rotated logs."""
     name = path.name
