@@ -67,3 +67,23 @@ def test_compressed_file_given_by_name_is_a_clear_error(project, store):
     assert "app.log.1.gz: a gzip-compressed file" in stderr
     assert "\\x1f" not in stderr and "\x1f" not in stderr  # no binary dump
     assert "4 records" in result.stdout.decode()  # the other input is still counted
+
+
+def test_foreign_sqlite_database_is_not_written(tmp_path, project):
+    import sqlite3
+
+    (project / "app.log").write_text("".join(log_lines(0, 4)))
+    foreign = tmp_path / "app.db"
+    conn = sqlite3.connect(foreign)
+    with conn:
+        conn.execute("CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT)")
+        conn.execute("INSERT INTO users(email) VALUES ('a@example.com')")
+    conn.close()
+    result = prodlens("ingest", "app.log", "--store", str(foreign), cwd=project)
+    stderr = result.stderr.decode()
+    assert result.returncode == 1
+    assert f"{foreign}: not a prodlens store" in stderr and "users" in stderr
+    conn = sqlite3.connect(foreign)
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    conn.close()
+    assert tables == {"users"}

@@ -162,6 +162,18 @@ def _write_problem(path: Path) -> str | None:
     return None
 
 
+def _refuse_foreign_database(conn: sqlite3.Connection, path: Path) -> None:
+    """A database with tables but no prodlens `meta` is someone else's (a mistyped --store): adding our tables
+    to it, or switching it to WAL, would change a file we do not own."""
+    tables = [r[0] for r in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+    if tables and "meta" not in tables:
+        conn.close()
+        shown = ", ".join(tables[:5]) + (", …" if len(tables) > 5 else "")
+        raise StoreError(f"{path}: not a prodlens store (an SQLite database with other tables: {shown}); it was "
+                         "left untouched — pass another --store")
+
+
 # ----------------------------------------------------------------------------------------------------------------
 # Schema (created with sqlite-utils so columns and keys are declared once, as data)
 
@@ -368,6 +380,7 @@ class SqliteWriter:
         sqlite_utils = _import_sqlite_utils()
         try:
             conn = sqlite3.connect(str(self.path), timeout=WRITE_BUSY_TIMEOUT_S, isolation_level=None)
+            _refuse_foreign_database(conn, self.path)
             self.db = sqlite_utils.Database(conn)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable across process crashes
