@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import signal
+import time
 
 from ingest_helpers import append, log_lines, snapshot, start, stop, wait_for
 
@@ -49,6 +51,7 @@ def test_follow_directory_rotation_truncation_and_new_files(project, store):
     assert code == 0, err
     assert "records" in out
     assert records(store) == 46
+    assert "no such file" not in err  # a file of a followed directory that goes away is not waited for
 
 
 def test_follow_single_file_recreated(project, store):
@@ -84,3 +87,69 @@ def test_follow_plain_text_appended_one_line_at_a_time(project, store):
     assert code == 0, err
     hits, totals = snapshot(store)
     assert totals["matched"] == 15 and totals.get("skipped", 0) == 0
+
+
+class StderrLines:
+    """The stderr of a running process, collected line by line on a thread so a test can wait for a line."""
+
+    def __init__(self, process) -> None:
+        import threading
+
+        self.lines: list[str] = []
+        self._thread = threading.Thread(target=self._pump, args=(process.stderr,), daemon=True)
+        self._thread.start()
+
+    def _pump(self, stream) -> None:
+        for raw in iter(stream.readline, b""):
+            self.lines.append(raw.decode(errors="replace"))
+
+    def saying(self, text: str) -> list[str]:
+        return [line for line in self.lines if text in line]
+
+    def join(self) -> str:
+        self._thread.join(timeout=30)
+        return "".join(self.lines)
+
+
+def test_follow_tells_at_once_that_a_file_is_missing_and_when_it_appears(project, store):
+    """Like `tail -F`: a followed file that is not there is named on stderr while following (not only at the end
+    of a run that may last days), waited for, and followed once it appears; the wait is not an error."""
+    log = project / "later.log"
+    process = start("ingest", "--follow", "later.log", cwd=project)
+    err = StderrLines(process)
+    try:
+        wait_for(lambda: err.saying("later.log: no such file; waiting for it to appear"))
+        append(log, log_lines(0, 6))
+        wait_for(lambda: records(store) == 6)
+        wait_for(lambda: err.saying("later.log: has appeared; following it"))
+        log.unlink()  # deleted and not recreated: waited for again, told once
+        time.sleep(1.5)
+        append(log, log_lines(6, 2))
+        wait_for(lambda: records(store) == 8)
+    finally:
+        process.send_signal(signal.SIGINT)
+        code = process.wait(timeout=30)
+    text = err.join()
+    assert code == 0, text
+    assert len(err.saying("no such file; waiting")) == 2, text  # at the start, and after the deletion
+    assert len(err.saying("has appeared")) == 2, text
+
+
+def test_follow_tells_problems_as_they_happen_and_once(project, store):
+    """A file that cannot be read while following is reported once, at once, not on every poll nor only on exit."""
+    import gzip
+
+    (project / "old.log.gz").write_bytes(gzip.compress(b"".join(line.encode() for line in log_lines(0, 3))))
+    append(project / "app.log", log_lines(0, 4))
+    process = start("ingest", "--follow", "old.log.gz", "app.log", cwd=project)
+    err = StderrLines(process)
+    try:
+        wait_for(lambda: err.saying("gzip-compressed"))
+        wait_for(lambda: records(store) == 4)
+        time.sleep(1.5)  # several polls
+    finally:
+        process.send_signal(signal.SIGINT)
+        code = process.wait(timeout=30)
+    text = err.join()
+    assert code == 1, text  # an input could not be read: the run says so in its exit code
+    assert len(err.saying("gzip-compressed")) == 1, text

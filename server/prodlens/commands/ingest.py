@@ -134,9 +134,18 @@ def run(args: argparse.Namespace) -> int:
         print("prodlens ingest: reading log lines from the terminal (end with Ctrl-D; pass files or pipe logs in)",
               file=sys.stderr)
     progress = _Progress(sys.stderr) if sys.stderr.isatty() else None
+    told: set[str] = set()
+
+    def tell(message: str) -> None:
+        """A problem met while following, printed now: a followed run may not end for days."""
+        told.add(message)
+        if progress:
+            progress.clear()
+        print(f"prodlens ingest: {message}", file=sys.stderr, flush=True)
+
     try:
         summary = ingest(inputs, root=root, config=config, store=store, options=options,
-                         progress=progress, before_reading=tune_for_streaming)
+                         progress=progress, before_reading=tune_for_streaming, notify=tell)
     except StoreError as exc:
         if progress:
             progress.clear()
@@ -154,7 +163,8 @@ def run(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(format_summary(summary, store))
     for error in summary.errors:
-        print(f"prodlens ingest: {error}", file=sys.stderr)
+        if error not in told:
+            print(f"prodlens ingest: {error}", file=sys.stderr)
     if summary.interrupted:
         print("prodlens ingest: interrupted before the end of the input; what was counted is committed, and the "
               "next run continues each file from its checkpoint", file=sys.stderr)

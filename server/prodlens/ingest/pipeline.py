@@ -103,6 +103,7 @@ class Ingest:
         config: Config,
         options: IngestOptions | None = None,
         progress: ProgressCallback | None = None,
+        notify: Callable[[str], None] | None = None,
     ) -> None:
         self.store = Path(store)
         self.statements = statements
@@ -110,6 +111,9 @@ class Ingest:
         self.config = config
         self.options = options or IngestOptions()
         self.progress = progress
+        # While following, the run has no end at which to print problems: they are told as they happen.
+        self.notify = notify
+        self._waiting: set[str] = set()  # followed paths that do not exist (yet, or any more)
         self.summary = IngestSummary()
         self.stopping = False
         retention = self.options.retention or config.ingest.retention
@@ -228,6 +232,7 @@ class Ingest:
     def _run_inputs(self, inputs: Sequence[str]) -> None:
         files: list[str] = []
         directories: list[Path] = []
+        named: list[str] = []  # files given by name (not found in a directory): a missing one is waited for
         streams: list[str] = []  # named pipes, `<(...)`, devices: no offset to resume at, read like stdin
         use_stdin = False
         for item in inputs or [STDIN]:
@@ -242,6 +247,7 @@ class Ingest:
                 streams.append(item)
             elif path.exists() or self.options.follow:
                 files.append(item)
+                named.append(item)
             else:
                 self.summary.errors.append(f"{item}: no such file or directory")
         files = list(dict.fromkeys(files))
@@ -265,7 +271,7 @@ class Ingest:
             else:
                 source.close()
         if self.options.follow and not self.stopping and (files or directories):  # a pipe alone ends with it
-            self._follow(tracked, files, directories)
+            self._follow(tracked, files, named, directories)
         for source in tracked.values():
             source.close()
 
@@ -276,9 +282,11 @@ class Ingest:
         except FileNotFoundError:
             if not self.options.follow:
                 self.summary.errors.append(f"{path}: no such file")
+            else:
+                self._wait_for(path)
             return None
         except OSError as exc:
-            self.summary.errors.append(f"{path}: cannot read: {exc.strerror}")
+            self._error(f"{path}: cannot read: {exc.strerror}")
             return None
         compressed = compressed_kind(source.fd) if source.offset == 0 else None
         if compressed is not None:
@@ -287,6 +295,9 @@ class Ingest:
             self._error(f"{path}: a {kind}-compressed file: prodlens reads plain log files; decompress it first "
                         f"(`{command} {path} > FILE`, then `prodlens ingest FILE`)")
             return None
+        if path in self._waiting:
+            self._waiting.discard(path)
+            self._tell(f"{path}: has appeared; following it")
         self.summary.files += 1
         self._opened.append(source)
         self._bytes_done += min(source.offset, _size(path))
@@ -362,6 +373,17 @@ class Ingest:
     def _error(self, message: str) -> None:
         if message not in self.summary.errors:  # a followed file retried every poll reports once
             self.summary.errors.append(message)
+            if self.options.follow:
+                self._tell(message)
+
+    def _wait_for(self, path: str) -> None:
+        if path not in self._waiting:
+            self._waiting.add(path)
+            self._tell(f"{path}: no such file; waiting for it to appear")
+
+    def _tell(self, message: str) -> None:
+        if self.notify is not None:
+            self.notify(message)
 
     def _commit(self, records: list[LogRecord], source: OpenSource | None, offset: int | None) -> None:
         assert self.writer is not None
@@ -454,8 +476,10 @@ class Ingest:
 
     # -- follow -----------------------------------------------------------------------------------------------
 
-    def _follow(self, tracked: dict[str, OpenSource], wanted: list[str], directories: list[Path]) -> None:
+    def _follow(self, tracked: dict[str, OpenSource], wanted: list[str], named_files: list[str],
+                directories: list[Path]) -> None:
         wanted_set = set(wanted)
+        named = set(named_files)
         while not self.stopping:
             for directory in directories:
                 for path in files_in(directory):
@@ -467,6 +491,9 @@ class Ingest:
                     break
                 source = tracked.get(path)
                 if source is None:
+                    if path in named and not os.path.exists(path):
+                        self._wait_for(path)
+                        continue
                     if not is_ingestible(Path(path)):
                         continue
                     source = self._open(path)
@@ -573,6 +600,7 @@ def ingest(
     options: IngestOptions | None = None,
     progress: ProgressCallback | None = None,
     before_reading: Callable[[], None] | None = None,
+    notify: Callable[[str], None] | None = None,
 ) -> IngestSummary:
     """Index `root`, build the matcher, and ingest `inputs` into the store (`store` or the configured one).
 
@@ -598,4 +626,4 @@ def ingest(
     matcher = Matcher(statements, root=root, config=config)
     if before_reading is not None:
         before_reading()
-    return Ingest(target, statements, matcher, config, options, progress).run(inputs)
+    return Ingest(target, statements, matcher, config, options, progress, notify).run(inputs)
