@@ -49,3 +49,16 @@ def test_bad_retention_is_a_usage_error(project):
     result = prodlens("ingest", "x.log", "--retention", "forever", cwd=project)
     assert result.returncode == 2
     assert "--retention" in result.stderr.decode()
+
+
+def test_a_size_cap_too_small_keeps_the_newest_hour_and_says_so(project, store):
+    """`ingest.max_store_bytes` below what one hour takes: the counts of the newest hour stay, and stderr says the
+    cap is too small instead of silently emptying the store."""
+    (project / ".prodlens.toml").write_text("[ingest]\nmax_store_bytes = 1\n")
+    (project / "app.log").write_text("".join(log_lines(0, 30, minutes_back=30)))
+    result = prodlens("ingest", "app.log", "--json", cwd=project)
+    err = result.stderr.decode()
+    assert result.returncode == 0, err
+    assert "still larger than ingest.max_store_bytes" in err
+    assert err.count("still larger than") == 1  # pruned at the start and at the end, told once
+    assert sum(snapshot(store)[0].values()) > 0

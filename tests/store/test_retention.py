@@ -55,7 +55,34 @@ def test_size_cap_drops_oldest_days_first(filler, store):
     pairs = [(record(f"Order placed {i}", minutes_ago=60 * 24 * d + i, service=f"svc{i % 50}"), hit(A.key))
              for d in (3, 5, 8) for i in range(400)]
     filler.write(pairs)
+    first = filler.writer.db.execute("SELECT min(start) FROM buckets").fetchone()[0]
+    recent = filler.writer.db.execute("SELECT sum(hits) FROM buckets WHERE start > ?", [time.time() - 7 * DAY])
+    recent_hits = recent.fetchone()[0]
     size = filler.writer._used_bytes(filler.writer.db.conn)
     filler.writer.prune(now=time.time(), retention_s=30 * DAY, rollup_after_s=2 * DAY, max_bytes=size - 1)
     starts = [r[0] for r in filler.writer.db.execute("SELECT DISTINCT start FROM buckets")]
-    assert starts and min(starts) > time.time() - 7 * DAY  # the 8-days-old data went first
+    assert starts and min(starts) > first  # the oldest (8 days old) hour went first
+    after = filler.writer.db.execute("SELECT sum(hits) FROM buckets WHERE start > ?", [time.time() - 7 * DAY])
+    assert after.fetchone()[0] == recent_hits  # and the newer days were not touched
+
+
+def test_size_cap_drops_hours_not_the_whole_day_and_keeps_the_newest_hour(filler, store):
+    """A busy day over the cap loses its oldest hours only; a cap too small for even the newest hour keeps that
+    hour and says the cap is too small (dropping by days used to empty the store of today's counts)."""
+    pairs = [(record(f"Order placed {i}", minutes_ago=h * 60 + i % 60, service=f"svc{i % 40}"), hit(A.key))
+             for h in range(6) for i in range(300)]
+    filler.write(pairs)
+    hours = lambda: sorted({r[0] // 3600 for r in filler.writer.db.execute("SELECT start FROM buckets")})
+    before = hours()
+    assert len(before) >= 6
+    size = filler.writer._used_bytes(filler.writer.db.conn)
+    done = filler.writer.prune(now=time.time(), retention_s=30 * DAY, rollup_after_s=2 * DAY, max_bytes=size - 1)
+    after = hours()
+    assert done["over_cap"] == 0 and done["pruned"] > 0
+    assert after == before[len(before) - len(after):] and len(after) >= len(before) - 3  # oldest hours went first
+
+    done = filler.writer.prune(now=time.time(), retention_s=30 * DAY, rollup_after_s=2 * DAY, max_bytes=1)
+    assert done["over_cap"] == 1
+    assert hours() == before[-1:]  # the newest hour stays
+    newest = store.counts([A], TimeRange.ending_now("1h", NOW + timedelta(seconds=1)))[A.key].total
+    assert newest > 0

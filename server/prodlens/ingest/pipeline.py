@@ -113,7 +113,8 @@ class Ingest:
         self.progress = progress
         # While following, the run has no end at which to print problems: they are told as they happen.
         self.notify = notify
-        self._waiting: set[str] = set()  # followed paths that do not exist (yet, or any more)
+        self._waiting: set[str] = set()
+        self._told_over_cap = False  # followed paths that do not exist (yet, or any more)
         self.summary = IngestSummary()
         self.stopping = False
         retention = self.options.retention or config.ingest.retention
@@ -224,8 +225,13 @@ class Ingest:
         assert self.writer is not None
         self._last_prune = time.monotonic()
         self.writer.touch_checkpoints(s.checkpoint.id for s in self._opened if s.checkpoint.id is not None)
-        self.writer.prune(now=time.time(), retention_s=self.retention_s, rollup_after_s=self.rollup_after_s,
-                          max_bytes=self.config.ingest.max_store_bytes, forget_checkpoints=not at_start)
+        cap = self.config.ingest.max_store_bytes
+        done = self.writer.prune(now=time.time(), retention_s=self.retention_s, rollup_after_s=self.rollup_after_s,
+                                 max_bytes=cap, forget_checkpoints=not at_start)
+        if done.get("over_cap") and not self._told_over_cap:
+            self._told_over_cap = True
+            self._tell(f"{self.store}: still larger than ingest.max_store_bytes ({cap:,} bytes) with only the newest "
+                       "hour of data left; raise the cap (the newest hour is never dropped)")
 
     # -- inputs -----------------------------------------------------------------------------------------------
 

@@ -629,10 +629,11 @@ class SqliteWriter:
     def prune(self, *, now: float, retention_s: float, rollup_after_s: float, max_bytes: int | None,
               forget_checkpoints: bool = True) -> dict[str, int]:
         """Drop minute buckets older than `rollup_after_s` (their hour rows stay), drop data older than the retention, and
-        drop the oldest hours while the file is over `max_bytes`. Each step is its own short transaction so a
+        drop the oldest hours while the file is over `max_bytes` (`over_cap` in the result: still over it with only
+        the newest hour left). Each step is its own short transaction so a
         reader or a kill in between sees a consistent store. Checkpoints not used for the retention are forgotten
         only with `forget_checkpoints` (not before this run has opened its files and touched theirs)."""
-        done = {"rolled_up": 0, "pruned": 0}
+        done = {"rolled_up": 0, "pruned": 0, "over_cap": 0}
         cutoff = int(now - retention_s)
         rollup_cutoff = int(now - rollup_after_s) // HOUR * HOUR
         try:
@@ -650,7 +651,9 @@ class SqliteWriter:
                 if forget_checkpoints:
                     conn.execute("DELETE FROM checkpoints WHERE updated < ?", [cutoff])
             if max_bytes:
-                done["pruned"] += self._enforce_size(conn, max_bytes)
+                dropped, over_cap = self._enforce_size(conn, max_bytes)
+                done["pruned"] += dropped
+                done["over_cap"] = int(over_cap)
         except sqlite3.Error as exc:
             raise StoreError(describe_sqlite_error(self.path, exc)) from None
         return done
@@ -659,20 +662,27 @@ class SqliteWriter:
         pages = conn.execute("PRAGMA page_count").fetchone()[0] - conn.execute("PRAGMA freelist_count").fetchone()[0]
         return pages * conn.execute("PRAGMA page_size").fetchone()[0]
 
-    def _enforce_size(self, conn: sqlite3.Connection, max_bytes: int) -> int:
+    def _enforce_size(self, conn: sqlite3.Connection, max_bytes: int) -> tuple[int, bool]:
+        """Drop the oldest hour of data, one hour per transaction, while the file's used pages exceed the cap.
+
+        An hour, not a day: a busy service can fill the cap within a day, and dropping by days took the whole of
+        it, today's counts included. The newest hour present is never dropped (an empty store is no answer to
+        "too big"): returns (rows dropped, still over the cap) so the caller can say the cap is too small."""
         dropped = 0
-        for _ in range(32):  # each round drops the oldest day of buckets still present
-            if self._used_bytes(conn) <= max_bytes:
-                break
+        newest = conn.execute("SELECT max(start) FROM buckets").fetchone()[0]
+        if newest is None:
+            return 0, self._used_bytes(conn) > max_bytes
+        keep_from = newest // HOUR * HOUR
+        while self._used_bytes(conn) > max_bytes:
             oldest = conn.execute("SELECT min(start) FROM buckets").fetchone()[0]
-            if oldest is None:
-                break
+            if oldest is None or oldest >= keep_from:
+                return dropped, True
+            limit = oldest // HOUR * HOUR + HOUR
             with _transaction(conn):
-                limit = oldest + 86400
                 dropped += conn.execute("DELETE FROM buckets WHERE start < ?", [limit]).rowcount
                 dropped += conn.execute("DELETE FROM samples WHERE ts < ?", [limit]).rowcount
                 conn.execute("DELETE FROM unmatched_buckets WHERE start < ?", [limit])
-        return dropped
+        return dropped, False
 
     def close(self) -> None:
         try:
