@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ingest_helpers import log_lines, prodlens
+from ingest_helpers import log_lines, prodlens, snapshot
 
 
 def test_invalid_redact_pattern_is_a_clear_error(project, store):
@@ -87,3 +87,43 @@ def test_foreign_sqlite_database_is_not_written(tmp_path, project):
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     conn.close()
     assert tables == {"users"}
+
+
+def test_foreign_database_with_its_own_meta_table_is_not_written(tmp_path, project):
+    """`meta` is a common table name: a database that has one (of another shape, or without our schema version)
+    and tables of its own is still someone else's."""
+    import sqlite3
+
+    (project / "app.log").write_text("".join(log_lines(0, 4)))
+    for i, meta in enumerate(("CREATE TABLE meta (key TEXT PRIMARY KEY, val TEXT)",
+                              "CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT)")):
+        foreign = tmp_path / f"cms{i}.db"
+        conn = sqlite3.connect(foreign)
+        with conn:
+            conn.execute(meta)
+            conn.execute("CREATE TABLE pages (id INTEGER PRIMARY KEY, body TEXT)")
+        conn.close()
+        result = prodlens("ingest", "app.log", "--store", str(foreign), cwd=project)
+        stderr = result.stderr.decode()
+        assert result.returncode == 1, stderr
+        assert f"{foreign}: not a prodlens store" in stderr and "pages" in stderr
+        conn = sqlite3.connect(foreign)
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        journal = conn.execute("PRAGMA journal_mode").fetchone()[0]
+        conn.close()
+        assert tables == {"meta", "pages"} and journal == "delete"
+
+
+def test_a_store_whose_creation_was_cut_short_is_finished(tmp_path, project):
+    """Killed between creating `meta` and writing the schema version: only our tables, so it is ours to finish."""
+    import sqlite3
+
+    (project / "app.log").write_text("".join(log_lines(0, 4)))
+    store = tmp_path / "half.db"
+    conn = sqlite3.connect(store)
+    with conn:
+        conn.execute("CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT)")
+    conn.close()
+    result = prodlens("ingest", "app.log", "--store", str(store), "--json", cwd=project)
+    assert result.returncode == 0, result.stderr.decode()
+    assert snapshot(store)[1]["records"] == 4

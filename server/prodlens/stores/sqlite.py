@@ -162,16 +162,32 @@ def _write_problem(path: Path) -> str | None:
     return None
 
 
+_OUR_TABLES = frozenset({"meta", "buckets", "samples", "seen", "totals", "unmatched", "unmatched_buckets",
+                         "checkpoints"})
+
+
 def _refuse_foreign_database(conn: sqlite3.Connection, path: Path) -> None:
-    """A database with tables but no prodlens `meta` is someone else's (a mistyped --store): adding our tables
-    to it, or switching it to WAL, would change a file we do not own."""
+    """A database with tables but no prodlens schema version is someone else's (a mistyped --store): adding our
+    tables to it, or switching it to WAL, would change a file we do not own. `meta` is a common table name, so
+    its presence alone proves nothing; a store whose creation was cut short (only our tables, no version yet)
+    is ours to finish."""
     tables = [r[0] for r in conn.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
-    if tables and "meta" not in tables:
-        conn.close()
-        shown = ", ".join(tables[:5]) + (", …" if len(tables) > 5 else "")
-        raise StoreError(f"{path}: not a prodlens store (an SQLite database with other tables: {shown}); it was "
-                         "left untouched — pass another --store")
+    if not tables or _has_schema_version(conn, tables) or set(tables) <= _OUR_TABLES:
+        return
+    conn.close()
+    shown = ", ".join(tables[:5]) + (", …" if len(tables) > 5 else "")
+    raise StoreError(f"{path}: not a prodlens store (an SQLite database with other tables: {shown}); it was "
+                     "left untouched — pass another --store")
+
+
+def _has_schema_version(conn: sqlite3.Connection, tables: list[str]) -> bool:
+    if "meta" not in tables:
+        return False
+    try:
+        return conn.execute("SELECT 1 FROM meta WHERE name = 'schema_version'").fetchone() is not None
+    except sqlite3.Error:  # a `meta` table of another shape
+        return False
 
 
 # ----------------------------------------------------------------------------------------------------------------
