@@ -30,6 +30,24 @@ except ImportError:  # pragma: no cover
     _loads = json.loads
     _JSONError = (ValueError,)
 
+# orjson (3.8) has no nesting limit: a line of ~50,000 nested objects overflows the C stack and kills the process
+# (a segfault, no traceback). A line that could nest deeper than this (it has more opening brackets) is parsed by
+# the standard library instead, which stops at Python's recursion limit with a RecursionError. Nesting needs two
+# bytes per level, so shorter lines never need the count.
+_MAX_ORJSON_DEPTH = 500
+_NESTING_CHECK_BYTES = 2 * _MAX_ORJSON_DEPTH
+
+
+def _json_value(data: bytes | str) -> Any:
+    """One JSON document parsed without risking the process: see `_MAX_ORJSON_DEPTH`. Raises like `_loads` (and
+    RecursionError for a document nested too deeply)."""
+    if len(data) >= _NESTING_CHECK_BYTES:
+        opening = (b"{", b"[") if isinstance(data, bytes) else ("{", "[")
+        if data.count(opening[0]) + data.count(opening[1]) > _MAX_ORJSON_DEPTH:  # type: ignore[arg-type]
+            return json.loads(data)
+    return _loads(data)
+
+
 FORMATS = ("auto", "jsonl", "otlp", "logfmt", "pattern", "text")
 _DETECT_LINES = 20
 _MAX_CONTINUATION_LINES = 10_000
@@ -708,7 +726,7 @@ def _read_json(lines: Iterable[_ByteLine], fields: _Fields, otlp_only: bool) -> 
             continue
         warning = None
         try:
-            data = loads(raw)
+            data = loads(raw) if len(raw) < _NESTING_CHECK_BYTES else _json_value(raw)
         except RecursionError:
             yield ReadResult(None, "invalid JSON (nested too deeply)", end, number)
             continue
@@ -717,7 +735,7 @@ def _read_json(lines: Iterable[_ByteLine], fields: _Fields, otlp_only: bool) -> 
             if not text or text.isspace():
                 continue
             try:
-                data = loads(text)
+                data = _json_value(text)
             except _JSONError as exc:
                 reason = "NUL byte in JSON" if "\x00" in text else f"invalid JSON ({_short(exc)})"
                 yield ReadResult(None, reason, end, number)
@@ -846,7 +864,7 @@ def detect_format(sample: list[str], pattern_only: bool = False) -> tuple[str, L
         for line in lines:
             if line.lstrip().startswith("{"):
                 try:
-                    parsed.append(_loads(line))
+                    parsed.append(_json_value(line))
                 except (*_JSONError, RecursionError):
                     pass
         objects = [p for p in parsed if isinstance(p, dict)]
@@ -884,7 +902,7 @@ def parse_line(text: str, pattern: str | None = None) -> LogRecord:
     fields = _Fields(RecordsConfig())
     if stripped.startswith("{"):
         try:
-            data = _loads(stripped)
+            data = _json_value(stripped)
         except (*_JSONError, RecursionError):
             data = None
         if isinstance(data, dict):
