@@ -330,24 +330,36 @@ def _common_attributes(record: LogRecord) -> None:
 # -- OTLP/JSON -----------------------------------------------------------------------------------------------
 
 
+def _object(value: Any) -> dict[str, Any]:
+    """`value` when it is a JSON object, else an empty one: OTLP/JSON from hand-written exporters and proxies has
+    nulls, strings or lists where the schema has objects, and such a record must still be read, not crash the
+    reader."""
+    return value if isinstance(value, dict) else {}
+
+
+def _array(value: Any) -> list[Any]:
+    """`value` when it is a JSON array, else an empty one (see `_object`)."""
+    return value if isinstance(value, list) else []
+
+
 def _any_value(value: Any) -> Any:
     if not isinstance(value, dict):
         return value
     if "stringValue" in value:
         return value["stringValue"]
-    if "intValue" in value:
+    if "intValue" in value:  # a string in OTLP/JSON (64-bit integers), a number from some exporters
         try:
             return int(value["intValue"])
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             return value["intValue"]
     if "doubleValue" in value:
         return value["doubleValue"]
     if "boolValue" in value:
         return value["boolValue"]
     if "arrayValue" in value:
-        return [_any_value(v) for v in (value["arrayValue"] or {}).get("values", [])]
+        return [_any_value(v) for v in _array(_object(value["arrayValue"]).get("values"))]
     if "kvlistValue" in value:
-        return {kv.get("key"): _any_value(kv.get("value")) for kv in (value["kvlistValue"] or {}).get("values", [])}
+        return _key_values(_object(value["kvlistValue"]).get("values"))
     if "bytesValue" in value:
         return value["bytesValue"]
     return None
@@ -355,28 +367,29 @@ def _any_value(value: Any) -> Any:
 
 def _key_values(items: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    if isinstance(items, list):
-        for item in items:
-            if isinstance(item, dict) and "key" in item:
-                out[str(item["key"])] = _any_value(item.get("value"))
+    for item in _array(items):
+        if isinstance(item, dict) and "key" in item:
+            out[_text(item["key"])] = _any_value(item.get("value"))
     return out
 
 
 def records_from_otlp(data: dict[str, Any]) -> list[LogRecord]:
-    """All log records of one OTLP/JSON ExportLogsServiceRequest (the collector file exporter's line)."""
+    """All log records of one OTLP/JSON ExportLogsServiceRequest (the collector file exporter's line). Parts of
+    the wrong JSON type are read as empty (`_object`, `_array`)."""
     out: list[LogRecord] = []
-    for resource_logs in data.get("resourceLogs") or []:
+    for resource_logs in _array(data.get("resourceLogs")):
         if not isinstance(resource_logs, dict):
             continue
-        resource = _key_values((resource_logs.get("resource") or {}).get("attributes"))
-        for scope_logs in resource_logs.get("scopeLogs") or resource_logs.get("instrumentationLibraryLogs") or []:
+        resource = _key_values(_object(resource_logs.get("resource")).get("attributes"))
+        scopes = resource_logs.get("scopeLogs") or resource_logs.get("instrumentationLibraryLogs")
+        for scope_logs in _array(scopes):
             if not isinstance(scope_logs, dict):
                 continue
-            scope = scope_logs.get("scope") or scope_logs.get("instrumentationLibrary") or {}
-            scope_name = scope.get("name") if isinstance(scope, dict) else None
-            for item in scope_logs.get("logRecords") or []:
+            scope = scope_logs.get("scope") or scope_logs.get("instrumentationLibrary")
+            scope_name = _object(scope).get("name")
+            for item in _array(scope_logs.get("logRecords")):
                 if isinstance(item, dict):
-                    out.append(_otlp_record(item, resource, scope_name))
+                    out.append(_otlp_record(item, resource, _opt_text(scope_name)))
     return out
 
 
@@ -387,7 +400,7 @@ def _otlp_record(item: dict[str, Any], resource: dict[str, Any], scope_name: str
     if level is None and item.get("severityNumber"):
         try:
             level = otel_severity_level(int(item["severityNumber"]))
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             level = None
     exception = attributes.get("exception.stacktrace")
     if exception is None and attributes.get("exception.message") is not None:
@@ -397,7 +410,7 @@ def _otlp_record(item: dict[str, Any], resource: dict[str, Any], scope_name: str
             attributes.setdefault("trace_id" if key == "traceId" else "span_id", item[key])
     for key, value in resource.items():
         attributes.setdefault(key, value)
-    logger = scope_name or attributes.get("logger.name") or attributes.get("log.logger")
+    logger = scope_name or _opt_text(attributes.get("logger.name") or attributes.get("log.logger"))
     return LogRecord(
         message="" if body is None else _text(body),
         timestamp=parse_timestamp(item.get("timeUnixNano") or item.get("observedTimeUnixNano")),
