@@ -11,7 +11,10 @@ This contract is used by other tools: keep it stable.
 from __future__ import annotations
 
 import argparse
+import io
 import json
+import os
+import stat
 import sys
 import time
 from collections import Counter
@@ -67,6 +70,13 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"prodlens map: cannot read {args.input}: {exc.strerror or exc}", file=sys.stderr)
         return 2
+    if _same_file(source, args.output):
+        where = "standard output" if args.output == "-" else f"--output {args.output}"
+        print(f"prodlens map: {where} is the input file (writing it would destroy or endlessly extend the "
+              "input); write somewhere else", file=sys.stderr)
+        if source is not sys.stdin.buffer:
+            source.close()
+        return 2
     try:
         sink = _open_output(args.output)
     except OSError as exc:
@@ -109,6 +119,18 @@ def _open_input(name: str) -> BinaryIO:
     if peek is not None and peek(2)[:2] == b"\x1f\x8b":
         return gzip.open(handle, "rb")  # type: ignore[return-value]
     return handle
+
+
+def _same_file(source: BinaryIO, output: str) -> bool:
+    """Whether the output (a path, or stdout for `-`) is the regular file being read. Opening it for writing
+    would empty the input before it is read; appending to it (`>> app.log`) would feed the output back in as
+    input forever (like `cat`, refuse both)."""
+    try:
+        read = os.fstat(source.fileno())
+        written = os.fstat(sys.stdout.fileno()) if output == "-" else os.stat(output)
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        return False  # no descriptor (a test's stream) or no such output file yet: nothing to compare
+    return stat.S_ISREG(read.st_mode) and (read.st_dev, read.st_ino) == (written.st_dev, written.st_ino)
 
 
 def _open_output(name: str) -> TextIO:

@@ -1,0 +1,56 @@
+"""`prodlens map` and the files it is given: the input is never overwritten nor fed its own output."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from cli_helpers import make_project
+
+RECORD = b'{"message": "Order 7 placed by ann", "logger": "shop.orders", "level": "INFO"}\n'
+
+
+def _map(root, *args: str, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "prodlens", "map", "--root", str(root), *args],
+                          capture_output=True, timeout=300, **kwargs)
+
+
+def test_output_that_is_the_input_file_is_refused_before_touching_it(tmp_path):
+    """`--input app.log --output app.log` opened the output first for writing: everything past the first read
+    buffer was lost (100,000 records became 114 output lines), with exit 0."""
+    root = make_project(tmp_path / "project")
+    log = tmp_path / "app.jsonl"
+    data = RECORD * 2000  # larger than any read buffer
+    log.write_bytes(data)
+    for args in (("--input", str(log), "--output", str(log)),
+                 ("--input", str(log), "--output", str(tmp_path / "." / "app.jsonl"))):
+        result = _map(root, *args)
+        assert result.returncode == 2 and b"is the input file" in result.stderr
+        assert log.read_bytes() == data
+    with log.open("rb") as stdin:
+        result = _map(root, "--output", str(log), stdin=stdin)
+    assert result.returncode == 2 and log.read_bytes() == data
+
+
+def test_stdout_appending_to_the_input_file_is_refused(tmp_path):
+    """`prodlens map --input app.log >> app.log` read its own output back as input: with more records than one
+    batch it never ended and filled the disk."""
+    root = make_project(tmp_path / "project")
+    log = tmp_path / "app.jsonl"
+    data = RECORD * 10
+    log.write_bytes(data)
+    with log.open("ab") as stdout:
+        result = subprocess.run([sys.executable, "-m", "prodlens", "map", "--root", str(root), "--input", str(log)],
+                                stdout=stdout, stderr=subprocess.PIPE, timeout=300)
+    assert result.returncode == 2 and b"standard output is the input file" in result.stderr
+    assert log.read_bytes() == data
+
+
+def test_a_different_output_file_still_works(tmp_path):
+    root = make_project(tmp_path / "project")
+    log = tmp_path / "app.jsonl"
+    log.write_bytes(RECORD * 3)
+    out = tmp_path / "mapped.jsonl"
+    result = _map(root, "--input", str(log), "--output", str(out))
+    assert result.returncode == 0, result.stderr
+    assert len(out.read_text().splitlines()) == 3
