@@ -61,3 +61,45 @@ def test_otlp_odd_values_are_read_as_well_as_they_can_be():
     record = results[0].record
     assert json.loads(record.message) == {"a": 7}
     assert record.logger == "shop.orders" and record.attributes["code.line.number"] == 12
+
+
+BOM = b"\xef\xbb\xbf"
+
+
+class _Trickle(io.RawIOBase):
+    """A stream whose read1 gives one byte at a time, like a pipe written byte by byte."""
+
+    def __init__(self, data: bytes):
+        self._data = io.BytesIO(data)
+
+    def read1(self, size: int = -1) -> bytes:
+        return self._data.read(1)
+
+
+@pytest.mark.parametrize("fmt, first, second", [
+    ("auto", b'{"message": "Order 1 placed by ann", "level": "INFO"}', b'{"message": "two"}'),
+    ("jsonl", b'{"message": "Order 1 placed by ann", "level": "INFO"}', b'{"message": "two"}'),
+    ("auto", b'level=info msg="Order 1 placed by ann"', b"level=info msg=two"),
+    ("auto", b"2024-01-01 10:00:00,123 INFO shop.orders Order 1 placed by ann",
+     b"2024-01-01 10:00:01,123 INFO shop.orders two"),
+    ("text", b"Order 1 placed by ann", b"two"),
+])
+def test_a_byte_order_mark_opening_the_input_is_not_part_of_the_first_record(fmt, first, second):
+    """A UTF-8 BOM at the start of a file made its first JSON line invalid, its first logfmt key `\\ufefflevel`,
+    its first text message start with U+FEFF, and a one-line file's format impossible to tell."""
+    data = BOM + first + b"\r\n" + second + b"\n"
+    readers = {"block": io.BytesIO(data), "trickle": _Trickle(data), "lines": [BOM + first + b"\r\n", second + b"\n"]}
+    for how, stream in readers.items():
+        results = list(read_records(stream, fmt=fmt))
+        assert [r.record.message for r in results] == ["Order 1 placed by ann", "two"], how
+        assert [r.end_offset for r in results] == [len(BOM + first) + 2, len(data)], how
+        assert fmt == "text" or results[0].record.level == "info", how
+    alone = list(read_records(io.BytesIO(BOM + first + b"\n"), fmt=fmt))
+    assert [r.record.message for r in alone] == ["Order 1 placed by ann"]
+
+
+def test_only_the_opening_byte_order_mark_is_dropped():
+    data = BOM + b'{"message": "one"}\n' + BOM + b'{"message": "two"}\n'
+    results = list(read_records(io.BytesIO(data), fmt="jsonl"))
+    assert results[0].record.message == "one" and results[1].skipped.startswith("invalid JSON")
+    assert list(read_records(io.BytesIO(BOM[:2]), fmt="text"))[0].record.message == "\ufffd"

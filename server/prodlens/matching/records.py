@@ -575,6 +575,10 @@ def _raw_lines(stream: Any, limit: int) -> Iterator[tuple[bytes | None, int]]:
 
 
 _BLOCK = 1 << 20
+# A UTF-8 byte-order mark (Windows editors, PowerShell's `Out-File`, .NET loggers) opens some files. It is not part
+# of the first line: left there, the first JSON line was invalid, a first logfmt key or message started with it, and
+# auto-detection failed on a one-line file. One in the middle of a stream (files concatenated) stays: it is data.
+_BOM = b"\xef\xbb\xbf"
 _INVALID_UTF8 = "invalid UTF-8 (replaced with U+FFFD)"
 
 # One input line: (bytes without the line break, or None when longer than the limit; byte offset after the line
@@ -594,12 +598,21 @@ def _byte_lines(stream: Any, limit: int) -> Iterator[_ByteLine]:
     pending = b""
     skipping = 0  # > 0: inside an oversize line, bytes seen so far
     too_long = limit + 1
+    at_start = True  # the stream's first bytes may be a byte-order mark
     while True:
         block = read1(_BLOCK)
         if isinstance(block, str):  # a text stream offering read1: its text, as UTF-8
             block = block.encode("utf-8", "surrogatepass")
         if not block:
             break
+        if at_start:
+            block = pending + block
+            if len(block) < len(_BOM) and _BOM.startswith(block):
+                pending = block  # the mark may still be arriving (a pipe written byte by byte)
+                continue
+            at_start, pending = False, b""
+            if block.startswith(_BOM):
+                offset, block = len(_BOM), block[len(_BOM):]  # end offsets still count its bytes
         if skipping:
             newline = block.find(b"\n")
             if newline < 0:
@@ -640,6 +653,8 @@ def _byte_lines_by_readline(stream: Any, limit: int) -> Iterator[_ByteLine]:
         number += 1
         if raw is not None and raw.endswith(b"\n"):
             raw = raw[:-2] if raw.endswith(b"\r\n") else raw[:-1]
+        if number == 1 and raw is not None and raw.startswith(_BOM):
+            raw, size = raw[len(_BOM):], size - len(_BOM)
         yield raw, offset, number, size
 
 
