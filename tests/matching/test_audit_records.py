@@ -103,3 +103,42 @@ def test_only_the_opening_byte_order_mark_is_dropped():
     results = list(read_records(io.BytesIO(data), fmt="jsonl"))
     assert results[0].record.message == "one" and results[1].skipped.startswith("invalid JSON")
     assert list(read_records(io.BytesIO(BOM[:2]), fmt="text"))[0].record.message == "\ufffd"
+
+
+def test_numbers_beyond_a_double_and_nan_are_read_not_skipped():
+    """Python's json.dumps writes NaN and Infinity, and ids can have hundreds of digits: orjson refused those
+    lines, so the record was skipped as invalid JSON though every other field was fine."""
+    lines = [b'{"message": "m1", "latency": NaN, "level": "INFO"}',
+             b'{"message": "m2", "ratio": Infinity, "delta": -Infinity, "level": "INFO"}',
+             b'{"message": "m3", "id": ' + b"9" * 400 + b', "level": "INFO"}',
+             b'{"message": "m4", "big": 1e400, "level": "INFO"}',
+             b'{"message": "m5", "level": "INFO"',
+             b'{"message": "m6 \\ud800", "x": NaN}']
+    results = list(read_records(io.BytesIO(b"\n".join(lines) + b"\n"), fmt="auto"))
+    assert [r.record.message if r.record else None for r in results] == ["m1", "m2", "m3", "m4", None, None]
+    assert results[2].record.attributes["id"] == int("9" * 400)
+    assert results[1].record.attributes["ratio"] == float("inf") and results[0].record.level == "info"
+    assert results[4].skipped.startswith("invalid JSON") and results[5].skipped.startswith("invalid JSON")
+
+
+@pytest.mark.parametrize("line", [
+    b'{"message": "m", "level": NaN, "msg": "m"}',
+    b'{"message": "m", "level": Infinity}',
+    b'{"message": "m", "ts": Infinity, "time": 1e400}',
+    b'{"message": "m", "ts": ' + b"9" * 400 + b"}",
+    b'{"message": "m", "ts": "' + b"9" * 5000 + b'"}',
+    b'{"message": "m", "code.file.path": "shop/orders.py", "code.line.number": Infinity}',
+    b'{"resourceLogs": [{"scopeLogs": [{"logRecords": [{"body": {"stringValue": "m"}, "severityNumber": Infinity, '
+    b'"severityText": NaN, "timeUnixNano": 1e400, "attributes": [{"key": "code.file.path", "value": '
+    b'{"stringValue": "shop/orders.py"}}, {"key": "code.line.number", "value": {"intValue": Infinity}}]}]}]}]}',
+], ids=["pino-nan", "level-inf", "ts-inf", "ts-400-digits", "ts-5000-digit-text", "line-inf", "otlp"])
+def test_odd_numbers_in_record_fields_are_no_level_no_time_no_location(line):
+    """Such values reached int()/float() unguarded (ValueError, OverflowError out of the reader or the
+    location lookup): the whole run ended with a traceback."""
+    from prodlens.matching.location import record_location
+
+    results = list(read_records(io.BytesIO(line + b"\n"), fmt="jsonl"))
+    assert len(results) == 1 and results[0].record is not None
+    record = results[0].record
+    assert record.message == "m" and record.level is None and record.timestamp is None
+    assert record_location(record.attributes) is None

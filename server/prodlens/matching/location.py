@@ -33,7 +33,7 @@ def record_location(attributes: dict[str, Any], configured: Sequence[str] = ()) 
             continue
         try:
             number = int(line)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # (OverflowError: Infinity, as Python's json.dumps writes)
             continue
         if number > 0:
             return str(path), number

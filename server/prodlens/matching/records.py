@@ -12,6 +12,7 @@ text) are continuation lines and join the record before them — an attached sta
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -45,7 +46,27 @@ def _json_value(data: bytes | str) -> Any:
         opening = (b"{", b"[") if isinstance(data, bytes) else ("{", "[")
         if data.count(opening[0]) + data.count(opening[1]) > _MAX_ORJSON_DEPTH:  # type: ignore[arg-type]
             return json.loads(data)
-    return _loads(data)
+    try:
+        return _loads(data)
+    except _JSONError as refused:
+        return _lenient_json(data, refused)
+
+
+# an escaped UTF-16 surrogate: the standard library would let a lone one through into a str no encoder accepts
+_SURROGATE_ESCAPE = re.compile(rb"\\[uU][dD][89a-fA-F]")
+
+
+def _lenient_json(data: bytes | str, refused: Exception) -> Any:
+    """What orjson refuses but loggers write: numbers beyond a double (`1e400`, a 400-digit id) and the `NaN` /
+    `Infinity` that Python's `json.dumps` writes by default (python-json-logger with a float field). The standard
+    library reads those; anything it cannot read raises orjson's error, whose message is the one reported."""
+    raw = data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass")
+    if _SURROGATE_ESCAPE.search(raw):
+        raise refused
+    try:
+        return json.loads(data)
+    except ValueError:
+        raise refused from None
 
 
 FORMATS = ("auto", "jsonl", "otlp", "logfmt", "pattern", "text")
@@ -153,15 +174,18 @@ def parse_timestamp(value: Any) -> datetime | None:
             return stamp.replace(tzinfo=timezone.utc) if zone is None else stamp.astimezone(timezone.utc)
     if isinstance(value, str):
         text = value.strip()
-        if text.isdigit():
-            return parse_timestamp(int(text))
+        if text.isdigit():  # (a Unix time has at most 20 digits: a longer run would only make int() work hard)
+            return parse_timestamp(int(text)) if len(text) <= 24 else None
         try:
             stamp = datetime.fromisoformat(text.replace(",", ".", 1) if "," in text else text)
         except ValueError:
             return None
         return stamp.replace(tzinfo=timezone.utc) if stamp.tzinfo is None else stamp.astimezone(timezone.utc)
     if isinstance(value, (int, float)):
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an integer beyond a double: no time
+            return None
         for limit, scale in ((1e17, 1e9), (1e14, 1e6), (1e11, 1e3)):
             if number > limit:
                 number /= scale
@@ -177,6 +201,16 @@ def parse_timestamp(value: Any) -> datetime | None:
 
 
 _LEVEL_CACHE: dict[str, str | None] = {}
+
+
+def _finite(value: Any) -> bool:
+    """False for the NaN and Infinity that Python's `json.dumps` writes (and `_lenient_json` reads)."""
+    return not isinstance(value, float) or math.isfinite(value)
+
+
+def _level(value: Any) -> str | None:
+    """`normalize_level`, but no level (rather than an exception) for NaN and Infinity."""
+    return normalize_level(value) if _finite(value) else None
 
 
 def _level_of(value: str) -> str | None:
@@ -275,11 +309,11 @@ def _record_general(data: dict[str, Any], fields: _Fields, has_nested: bool) -> 
     name, level = _lookup(data, fields.level, has_nested)
     if name:
         used.add(name)
-    if isinstance(level, (int, float)) and not isinstance(level, bool):
+    if isinstance(level, (int, float)) and not isinstance(level, bool) and _finite(level):
         # pino writes numbers 10..60 next to `msg`; Python's logging numbers are 10..50
         level = pino_level(int(level)) if "msg" in data else normalize_level(level)
     else:
-        level = normalize_level(level)
+        level = _level(level)
     name, logger = _lookup(data, fields.logger, has_nested)
     if name:
         used.add(name)
@@ -396,7 +430,7 @@ def records_from_otlp(data: dict[str, Any]) -> list[LogRecord]:
 def _otlp_record(item: dict[str, Any], resource: dict[str, Any], scope_name: str | None) -> LogRecord:
     attributes = _key_values(item.get("attributes"))
     body = _any_value(item.get("body"))
-    level = normalize_level(item.get("severityText"))
+    level = _level(item.get("severityText"))
     if level is None and item.get("severityNumber"):
         try:
             level = otel_severity_level(int(item["severityNumber"]))
