@@ -39,3 +39,21 @@ def test_deeply_nested_json_is_skipped_not_a_crash(tree, fmt):
     assert out[3]["skipped"] == "invalid JSON (nested too deeply)"
     assert [o["path"] for o in out[:3] + out[4:]] == ["shop/orders.py"] * 4
     assert b"nested too deeply" in result.stderr
+
+
+def test_thread_given_as_an_array_does_not_end_the_run(tree):
+    """The matcher keys its per-thread context by the thread attribute: an array there raised TypeError
+    (unhashable) and the run ended with a traceback and no output at all."""
+    otlp = {"resourceLogs": [{"scopeLogs": [{"scope": {"name": "shop.orders"}, "logRecords": [
+        {"body": {"stringValue": "Order 8 placed by bo"}, "severityText": "INFO", "attributes": [
+            {"key": "thread.name", "value": {"arrayValue": {"values": [{"stringValue": "main"}]}}}]}]}]}]}
+    records = [{"message": "Order 7 placed by ann", "logger": "shop.orders", "level": "INFO", "thread": ["main"]},
+               {"message": "Order 7 placed by ann", "logger": "shop.orders", "level": "INFO", "thread": "",
+                "threadName": {"id": 3}},
+               otlp,
+               {"message": "Order 9 placed by cy", "logger": "shop.orders", "level": "INFO",
+                "process": {"thread": {"name": [1, 2]}}}]
+    data = b"".join(json.dumps(r).encode() + b"\n" for r in records)
+    result = run_map(tree, data, "--format", "jsonl")  # (JSON lines, one of them an OTLP request)
+    assert result.returncode == 0, result.stderr.decode()[-2000:]
+    assert [o["path"] for o in lines_of(result)] == ["shop/orders.py"] * 4

@@ -292,13 +292,25 @@ def _record_by_shape(data: dict[str, Any], shape: tuple, owned: bool = False) ->
 def _set_common(record: LogRecord, target: str, value: Any) -> None:
     """Put one well-known attribute where LogRecord keeps it; the first name found for a target wins."""
     if target == "thread.name":
-        record.attributes.setdefault("thread.name", value)
+        attributes = record.attributes
+        attributes.setdefault("thread.name", value)
+        if type(value) is not str or type(attributes["thread.name"]) is not str:
+            _scalar_threads(attributes)
     elif target == "service":
         record.service = record.service or _text(value)
     elif target == "version":
         record.version = record.version or _text(value)
     else:
         record.host = record.host or _text(value)
+
+
+def _scalar_threads(attributes: dict[str, Any]) -> None:
+    """The thread attributes the matcher keys its per-thread stream context by must be hashable: a JSON array
+    or object there (`"thread": ["main"]`) raised TypeError in the matcher and ended the run. They become text."""
+    for name in ("thread.name", "thread"):
+        value = attributes.get(name)
+        if value is not None and not isinstance(value, (str, int, float)):
+            attributes[name] = _text(value)
 
 
 def _record_general(data: dict[str, Any], fields: _Fields, has_nested: bool) -> LogRecord:
@@ -444,6 +456,7 @@ def _otlp_record(item: dict[str, Any], resource: dict[str, Any], scope_name: str
             attributes.setdefault("trace_id" if key == "traceId" else "span_id", item[key])
     for key, value in resource.items():
         attributes.setdefault(key, value)
+    _scalar_threads(attributes)
     logger = scope_name or _opt_text(attributes.get("logger.name") or attributes.get("log.logger"))
     return LogRecord(
         message="" if body is None else _text(body),
