@@ -14,12 +14,15 @@ import argparse
 import io
 import json
 import os
+import signal
 import stat
 import sys
+import threading
 import time
 from collections import Counter
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import Any, BinaryIO, TextIO
+from typing import Any, BinaryIO, Callable, ContextManager, Iterator, TextIO
 
 _BATCH = 4096
 
@@ -85,20 +88,34 @@ def run(args: argparse.Namespace) -> int:
     counts: Counter[str] = Counter()
     skipped: Counter[str] = Counter()
     warnings: Counter[str] = Counter()
+    batch: list[Any] = []
+    rendered: dict[tuple, tuple[str, str]] = {}
+
+    interrupts = _Interrupts()
+
+    def write_batch() -> None:
+        if batch:
+            _flush(batch, matcher, sink, counts, skipped, warnings, rendered, interrupts.held)
+            batch.clear()
+            sink.flush()
+
+    interrupted = False
+    interrupts.install()
     try:
-        results = read_records(source, fmt=args.format, pattern=args.pattern, config=config.records)
-        batch: list[Any] = []
-        rendered: dict[tuple, tuple[str, str]] = {}
+        results = read_records(_WriteBeforeReading(source, write_batch), fmt=args.format, pattern=args.pattern,
+                               config=config.records)
         for result in results:
             batch.append(result)
             if len(batch) >= _BATCH:
-                _flush(batch, matcher, sink, counts, skipped, warnings, rendered)
-                batch = []
-        _flush(batch, matcher, sink, counts, skipped, warnings, rendered)
+                write_batch()
+        write_batch()
     except FormatError as exc:
         print(f"prodlens map: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # Ctrl-C: what was written stays one line per record; say how far it got
+        interrupted = True
     finally:
+        interrupts.uninstall()
         sink.flush()
         if sink is not sys.stdout:
             sink.close()
@@ -107,7 +124,62 @@ def run(args: argparse.Namespace) -> int:
     elapsed = time.perf_counter() - indexed
     _summary(sys.stderr, counts, skipped, warnings, elapsed, indexed - started, len(index.statements),
              matcher.engine.name)
+    if interrupted:
+        print(f"prodlens map: interrupted; the {counts['records']} record(s) above were written", file=sys.stderr)
+        return 130
     return 1 if args.strict and skipped else 0
+
+
+class _Interrupts:
+    """Ctrl-C raises KeyboardInterrupt at once, except while a batch is being written and counted (`held`): then
+    it is raised when that ends, so the summary counts exactly the lines written. A second Ctrl-C during the
+    write (a consumer that stopped reading) raises at once."""
+
+    def __init__(self) -> None:
+        self._holding = False
+        self._pending = False
+        self._previous: Any = None
+
+    def install(self) -> None:
+        if threading.current_thread() is threading.main_thread() and \
+                signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # (not when SIGINT is ignored)
+            self._previous = signal.signal(signal.SIGINT, self._handle)
+
+    def uninstall(self) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+            self._previous = None
+
+    def _handle(self, signum: int, frame: Any) -> None:
+        if not self._holding or self._pending:
+            raise KeyboardInterrupt
+        self._pending = True
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        self._holding = True
+        try:
+            yield
+        finally:
+            self._holding = False
+        if self._pending:
+            self._pending = False
+            raise KeyboardInterrupt
+
+
+class _WriteBeforeReading:
+    """The input stream, calling `before` each time the reader asks for more bytes. Records are matched and
+    written in batches; a live stream (`tail -f app.log | prodlens map`) may not send more for a long time, so
+    the records read so far are written before each read rather than held until a batch is full (or lost on
+    Ctrl-C). A file is read in 1 MB blocks, so this costs one write per block."""
+
+    def __init__(self, stream: BinaryIO, before: Any):
+        self._stream = stream
+        self._before = before
+
+    def read1(self, size: int = -1) -> bytes:
+        self._before()
+        return self._stream.read1(size)  # type: ignore[attr-defined]
 
 
 def _open_input(name: str) -> BinaryIO:
@@ -137,20 +209,24 @@ def _open_output(name: str) -> TextIO:
     return sys.stdout if name == "-" else open(name, "w", encoding="utf-8")
 
 
-def _flush(batch, matcher, sink: TextIO, counts, skipped, warnings, rendered: dict[tuple, tuple[str, str]]) -> None:
+def _flush(batch, matcher, sink: TextIO, counts, skipped, warnings, rendered: dict[tuple, tuple[str, str]],
+           held: Callable[[], ContextManager[None]] = nullcontext) -> None:
     """Write one output line per record. The line depends only on (statement, method, candidates), so each
-    distinct one is rendered once and looked up after that (`rendered`, kept across batches)."""
+    distinct one is rendered once and looked up after that (`rendered`, kept across batches). Writing and
+    counting happen together inside `held` (no Ctrl-C between them)."""
     if not batch:
         return
     matches = iter(matcher.match_many([r.record for r in batch if r.record is not None]))
     lines: list[str] = []
     append = lines.append
-    counts["records"] += len(batch)
+    tally: Counter[str] = Counter()  # merged after the write: an interrupted batch is neither written nor counted
+    batch_warnings: Counter[str] = Counter()
+    batch_skipped: Counter[str] = Counter()
     for result in batch:
         if result.warning:
-            warnings[result.warning] += 1
+            batch_warnings[result.warning] += 1
         if result.record is None:
-            skipped[result.skipped or "unreadable"] += 1
+            batch_skipped[result.skipped or "unreadable"] += 1
             append(json.dumps({"path": None, "line": None, "end_line": None, "key": None, "method": None,
                                "candidates": 0, "skipped": result.skipped}))
             continue
@@ -162,8 +238,14 @@ def _flush(batch, matcher, sink: TextIO, counts, skipped, warnings, rendered: di
             if len(rendered) > 100_000:  # bounded: one entry per statement and tie size in practice
                 rendered.clear()
         append(known[0])
-        counts[known[1]] += 1
-    sink.write("\n".join(lines) + "\n")
+        tally[known[1]] += 1
+    tally["records"] = len(batch)
+    text = "\n".join(lines) + "\n"
+    with held():
+        sink.write(text)
+        counts.update(tally)
+        warnings.update(batch_warnings)
+        skipped.update(batch_skipped)
 
 
 def _render(matcher, match) -> tuple[str, str]:
