@@ -54,3 +54,28 @@ def test_a_different_output_file_still_works(tmp_path):
     result = _map(root, "--input", str(log), "--output", str(out))
     assert result.returncode == 0, result.stderr
     assert len(out.read_text().splitlines()) == 3
+
+
+def test_truncated_gzip_maps_what_it_holds_and_says_it_ended_early(tmp_path):
+    """A .gz cut short (still being written by logrotate, a partial download) ended the run with an EOFError
+    traceback, exit 1 and no summary; a corrupt one with a BadGzipFile traceback."""
+    import gzip
+    import zlib
+
+    root = make_project(tmp_path / "project")
+    packed = gzip.compress(RECORD * 20_000)
+    cut = tmp_path / "app.jsonl.gz"
+    cut.write_bytes(packed[: len(packed) // 2])
+    held = zlib.decompressobj(wbits=31).decompress(packed[: len(packed) // 2])
+    expected = held.count(b"\n") + (0 if held.endswith(b"\n") else 1)
+    result = _map(root, "--input", str(cut))
+    assert result.returncode == 0 and b"Traceback" not in result.stderr
+    assert len(result.stdout.splitlines()) == expected
+    assert f"records: {expected} ".encode() in result.stderr and b"ended early" in result.stderr
+    assert _map(root, "--input", str(cut), "--strict").returncode == 1
+
+    corrupt = tmp_path / "corrupt.jsonl.gz"
+    corrupt.write_bytes(b"\x1f\x8b" + b"not gzip at all" + RECORD)
+    result = _map(root, "--input", str(corrupt))
+    assert result.returncode == 2 and b"Traceback" not in result.stderr
+    assert b"cannot read" in result.stderr and result.stdout == b""

@@ -19,6 +19,7 @@ import stat
 import sys
 import threading
 import time
+import zlib
 from collections import Counter
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
@@ -101,9 +102,9 @@ def run(args: argparse.Namespace) -> int:
 
     interrupted = False
     interrupts.install()
+    reader = _WriteBeforeReading(source, write_batch)
     try:
-        results = read_records(_WriteBeforeReading(source, write_batch), fmt=args.format, pattern=args.pattern,
-                               config=config.records)
+        results = read_records(reader, fmt=args.format, pattern=args.pattern, config=config.records)
         for result in results:
             batch.append(result)
             if len(batch) >= _BATCH:
@@ -121,13 +122,19 @@ def run(args: argparse.Namespace) -> int:
             sink.close()
         if source is not sys.stdin.buffer:
             source.close()  # closing a gzip wrapper over stdin leaves stdin itself open
+    if reader.error is not None and reader.delivered == 0:
+        print(f"prodlens map: cannot read {args.input}: {reader.error}", file=sys.stderr)
+        return 2
     elapsed = time.perf_counter() - indexed
     _summary(sys.stderr, counts, skipped, warnings, elapsed, indexed - started, len(index.statements),
              matcher.engine.name)
     if interrupted:
         print(f"prodlens map: interrupted; the {counts['records']} record(s) above were written", file=sys.stderr)
         return 130
-    return 1 if args.strict and skipped else 0
+    if reader.error is not None:
+        print(f"warning: the input ended early after {reader.delivered:,} bytes: {reader.error}; the records "
+              "before that were mapped", file=sys.stderr)
+    return 1 if args.strict and (skipped or reader.error is not None) else 0
 
 
 class _Interrupts:
@@ -176,10 +183,23 @@ class _WriteBeforeReading:
     def __init__(self, stream: BinaryIO, before: Any):
         self._stream = stream
         self._before = before
+        self.delivered = 0  # bytes handed to the reader
+        self.error: str | None = None  # why the input ended before its end (see `read1`)
 
     def read1(self, size: int = -1) -> bytes:
         self._before()
-        return self._stream.read1(size)  # type: ignore[attr-defined]
+        try:
+            block = self._stream.read1(size)  # type: ignore[attr-defined]
+        except (EOFError, OSError, zlib.error) as exc:
+            # a truncated or corrupt .gz (a log still being compressed, a partial download: EOFError, BadGzipFile,
+            # zlib.error) or a failing disk: what was read is mapped and the input ends here, with the reason
+            if isinstance(exc, OSError) and exc.strerror:
+                self.error = exc.strerror
+            else:
+                self.error = f"compressed data damaged or cut short ({exc or type(exc).__name__})"
+            return b""
+        self.delivered += len(block)
+        return block
 
 
 def _open_input(name: str) -> BinaryIO:
