@@ -142,3 +142,27 @@ def test_odd_numbers_in_record_fields_are_no_level_no_time_no_location(line):
     record = results[0].record
     assert record.message == "m" and record.level is None and record.timestamp is None
     assert record_location(record.attributes) is None
+
+
+@pytest.mark.parametrize("data", [
+    b"\tat org.shop.Cart.open(Cart.java:10)\n\t... 3 more\n"
+    b"2024-01-01 10:00:00,123 ERROR [main] org.shop.Cart - Cart 1 opened\n"
+    b"2024-01-01 10:00:01,123 INFO  [main] org.shop.Cart - Cart 2 opened\n",
+    b'  File "/app/shop/orders.py", line 12, in fail\n    raise ValueError("boom")\nValueError: boom\n\n'
+    b"2024-01-01 10:00:00,123 INFO shop.orders Cart 1 opened\n"
+    b"2024-01-01 10:00:01,123 INFO shop.orders Cart 2 opened\n",
+], ids=["java", "python"])
+def test_a_log_cut_inside_a_stack_trace_is_still_told(data):
+    """`tail -n 500 app.log` or a rotated file often opens inside a stack trace; auto-detection required the very
+    first line to match a layout and stopped with 'cannot tell the format'."""
+    results = list(read_records(io.BytesIO(data)))
+    messages = [r.record.message for r in results if r.record is not None]
+    assert messages == ["Cart 1 opened", "Cart 2 opened"]
+    assert all(r.skipped == "line does not match the log layout" for r in results if r.record is None)
+
+
+def test_one_matching_line_that_does_not_open_the_sample_is_not_enough():
+    from prodlens.matching.records import FormatError
+
+    with pytest.raises(FormatError, match="cannot tell the format"):
+        list(read_records(io.BytesIO(b"some words\n2024-01-01 10:00:00,123 INFO shop.orders Cart 1 opened\n")))

@@ -948,12 +948,14 @@ def detect_format(sample: list[str], pattern_only: bool = False) -> tuple[str, L
         logfmt = [parse_logfmt(line.strip()) for line in lines]
         if sum(1 for p in logfmt if p and (set(p) & {"msg", "message", "level", "lvl"})) * 2 > len(lines):
             return "logfmt", None
+    # A layout must open the sample, or start at least two of its records: input cut from a longer log
+    # (`tail -n 500 app.log`, a rotated file) often opens inside the previous record's stack trace.
     best: tuple[int, LinePattern] | None = None
     for known in KNOWN_LAYOUTS:
         layout = compile_pattern(known)
-        if not layout.regex.match(lines[0]):
-            continue
         hits = sum(1 for line in lines if layout.regex.match(line))
+        if hits < 2 and not layout.regex.match(lines[0]):
+            continue
         if best is None or hits > best[0]:
             best = (hits, layout)
     if best is not None:
