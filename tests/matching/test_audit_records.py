@@ -166,3 +166,12 @@ def test_one_matching_line_that_does_not_open_the_sample_is_not_enough():
 
     with pytest.raises(FormatError, match="cannot tell the format"):
         list(read_records(io.BytesIO(b"some words\n2024-01-01 10:00:00,123 INFO shop.orders Cart 1 opened\n")))
+
+
+def test_told_otlp_still_reads_plain_json_records_beside_it():
+    """One OTLP request among the first lines made auto-detection read the whole input as strict OTLP: every
+    plain JSON record was skipped as 'not an OTLP/JSON logs request', though JSON lines read both."""
+    data = (b'{"message": "one"}\n' + json.dumps(_otlp([GOOD])).encode() + b'\n{"message": "three"}\n')
+    assert [r.record.message for r in read_records(io.BytesIO(data))] == ["one", "Order 1 placed by ann", "three"]
+    strict = list(read_records(io.BytesIO(data), fmt="otlp"))
+    assert [r.record is None for r in strict] == [True, False, True]

@@ -753,6 +753,7 @@ def read_records(
     limit = max(1024, int(getattr(config, "max_line_bytes", 4 << 20)))
     lines: Iterator[_ByteLine] = _byte_lines(stream, limit)
     layout: LinePattern | None = None
+    told = False  # the format was told from the input, not given
     if fmt == "pattern" and pattern:
         try:
             layout = compile_pattern(pattern)
@@ -769,9 +770,12 @@ def read_records(
                     break
         fmt, layout = detect_format(texts, pattern_only=fmt == "pattern")
         lines = _chain(head, lines)
+        told = True
     fields = _Fields(config)
     if fmt in ("jsonl", "otlp"):
-        yield from _read_json(lines, fields, otlp_only=fmt == "otlp")
+        # only an explicit otlp refuses other JSON objects: when the format was told from a sample holding an
+        # OTLP request, the plain JSON records beside it are read as records, not skipped
+        yield from _read_json(lines, fields, otlp_only=fmt == "otlp" and not told)
     elif fmt == "logfmt":
         yield from _read_logfmt(_decode(lines), fields)
     elif fmt == "text":
