@@ -2,7 +2,8 @@
 
 Deployed paths rarely equal repository paths (`/app/src/pkg/mod.py`, `/usr/lib/python3/site-packages/pkg/mod.py`,
 `BOOT-INF/classes/...`, a bare `Queue.java` from log4j). Configured prefixes are applied first; otherwise the
-repository file sharing the longest run of trailing path components wins, and a tie is no answer (never a guess).
+repository file sharing the longest run of trailing path components wins, and a tie is no answer (never a guess)
+unless exactly one tied file is wholly a suffix of the deployed path (the others contradict it).
 """
 
 from __future__ import annotations
@@ -73,9 +74,14 @@ class LocationIndex:
             return options[0]
         wanted = [p for p in deployed.split("/") if p not in ("", ".")]
         scored = sorted(((_common_suffix(wanted, o.split("/")), o) for o in options), reverse=True)
-        if scored[0][0] > scored[1][0]:
+        best = scored[0][0]
+        if best > scored[1][0]:
             return scored[0][1]
-        return None
+        # A tie. A repository path the deployed path ends with entirely (`shop/orders.py` for
+        # `/usr/lib/python3/site-packages/shop/orders.py`) is consistent with it; one that goes on with a folder
+        # the deployed path does not have there (a vendored `vendor/lib/shop/orders.py`) contradicts it.
+        whole = [o for score, o in scored if score == best and score == o.count("/") + 1]
+        return whole[0] if len(whole) == 1 else None
 
     def statement_at(self, path: str, line: int) -> list[LogStatement]:
         """Statements whose call spans `line` (1-based); several only when calls share the line."""
