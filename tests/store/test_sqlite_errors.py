@@ -130,3 +130,18 @@ def test_second_writer_refused_with_pid(store_path):
     assert not writer_active(store_path)
     with WriterLock(store_path):
         pass
+
+
+def test_a_transaction_left_open_by_an_interrupt_is_rolled_back_and_writing_goes_on(filler, store):
+    """Ctrl-C can land just after `BEGIN` returned, before the code that would roll it back: the interrupted
+    batch's rows must vanish (its checkpoint never committed) and the final writes must still work."""
+    A = statement("a" * 16)
+    filler.write([(record("Order placed", minutes_ago=1), hit(A.key))])
+    conn = filler.writer.db.conn
+    conn.execute("BEGIN IMMEDIATE")  # where the interrupt left it
+    conn.execute("UPDATE totals SET value = value + 1000 WHERE name = 'records'")
+    filler.writer.abandon_open_transaction()
+    assert not conn.in_transaction
+    filler.write([(record("Order placed", minutes_ago=1), hit(A.key))])
+    assert store.totals()["records"] == 2
+    filler.writer.abandon_open_transaction()  # nothing open: nothing happens

@@ -151,6 +151,7 @@ class Ingest:
                     self._run_inputs(inputs)
                 except KeyboardInterrupt:
                     self.stopping = True
+                    self.writer.abandon_open_transaction()
                     self._drop_uncommitted_counts()
                 # with --follow, Ctrl-C is how reading ends; without, it leaves the inputs half read
                 self.summary.interrupted = self.stopping and not self.options.follow
@@ -311,8 +312,11 @@ class Ingest:
 
     # -- one file ---------------------------------------------------------------------------------------------
 
-    def _drain(self, source: OpenSource, *, final: bool) -> None:
-        """Count everything after the checkpoint (complete lines only unless `final`), committing per batch."""
+    def _drain(self, source: OpenSource, *, final: bool, finished: bool = False) -> None:
+        """Count everything after the checkpoint (complete lines only unless `final`), committing per batch.
+
+        `finished`: the file was rotated away while followed, so nobody writes it any more: an unreadable last
+        line without its newline will never be completed and is counted as skipped instead of waiting forever."""
         from ..matching.records import FormatError, read_records
 
         base = _after_counted_fragment(source.fd, source.offset)
@@ -331,7 +335,7 @@ class Ingest:
             try:
                 for result in read_records(lines, fmt=fmt, pattern=pattern, config=cfg):
                     if result.record is None:
-                        if _unterminated(source.fd, base + result.end_offset):
+                        if not finished and _unterminated(source.fd, base + result.end_offset):
                             break  # a last line that cannot be read yet may be half-written: left for next time
                         self.aggregator.skip(result.skipped)
                     else:
@@ -523,7 +527,7 @@ class Ingest:
         opened = os.fstat(source.fd)
         if current is None or (current.st_dev, current.st_ino) != (opened.st_dev, opened.st_ino):
             # Rotated (renamed or deleted, maybe already recreated): finish the old file from its descriptor.
-            self._drain(source, final=True)
+            self._drain(source, final=True, finished=True)
             source.close()
             del tracked[path]
             if current is not None:

@@ -441,6 +441,18 @@ class SqliteWriter:
 
     # -- batches ----------------------------------------------------------------------------------------------
 
+    def abandon_open_transaction(self) -> None:
+        """Roll back a transaction an interrupt left open. Ctrl-C raises between any two bytecodes: just after
+        `BEGIN` returned and before the `try` that would roll it back, the batch's transaction stays open and every
+        later write fails with "cannot start a transaction within a transaction". The batch and its checkpoint
+        commit together, so rolling back loses nothing: the next run reads that batch again."""
+        conn = self.db.conn
+        if conn.in_transaction:
+            try:
+                conn.execute("ROLLBACK")
+            except sqlite3.Error as exc:
+                raise StoreError(describe_sqlite_error(self.path, exc)) from None
+
     def apply(self, batch: BatchData, checkpoint: Checkpoint | None = None) -> None:
         """Write one batch and (optionally) the checkpoint that follows it, atomically."""
         with gc_paused():
