@@ -153,3 +153,24 @@ def test_follow_tells_problems_as_they_happen_and_once(project, store):
     text = err.join()
     assert code == 1, text  # an input could not be read: the run says so in its exit code
     assert len(err.saying("gzip-compressed")) == 1, text
+
+
+def test_an_unfinished_last_line_of_a_rotated_file_is_counted_as_skipped(project, store):
+    """A writer that died mid-line, then rotation: the old file will never get its newline, so its broken tail is
+    a skipped record (counted once), not a line waited for forever."""
+    log = project / "app.log"
+    append(log, log_lines(0, 5))
+    process = start("ingest", "--follow", "app.log", cwd=project)
+    try:
+        wait_for(lambda: records(store) == 5)
+        with log.open("a") as handle:
+            handle.write('{"ts": "2026-01-01T00:00:00Z", "message": "Stock lo')  # cut short, no newline
+        time.sleep(1.2)  # polled while unfinished: not counted yet
+        assert snapshot(store)[1].get("skipped", 0) == 0
+        os.rename(log, project / "app.log.1")
+        append(log, log_lines(5, 3))
+        wait_for(lambda: records(store) == 8 and snapshot(store)[1].get("skipped", 0) == 1)
+    finally:
+        code, _, err = stop(process)
+    assert code == 0, err
+    assert snapshot(store)[1].get("skipped", 0) == 1
