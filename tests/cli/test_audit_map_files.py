@@ -1,7 +1,9 @@
-"""`prodlens map` and the files it is given: the input is never overwritten nor fed its own output."""
+"""`prodlens map` and the files it is given: the input is never overwritten nor fed its own output, and a
+failing stream is a message, not a traceback."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -79,3 +81,25 @@ def test_truncated_gzip_maps_what_it_holds_and_says_it_ended_early(tmp_path):
     result = _map(root, "--input", str(corrupt))
     assert result.returncode == 2 and b"Traceback" not in result.stderr
     assert b"cannot read" in result.stderr and result.stdout == b""
+
+
+def test_closed_standard_streams_and_a_full_disk_are_reported_not_tracebacks(tmp_path):
+    """stdin or stdout closed (`<&-`, `>&-`) raised AttributeError on None; a full disk (ENOSPC) raised OSError
+    out of the write: each ended with a traceback."""
+    root = make_project(tmp_path / "project")
+    log = tmp_path / "app.jsonl"
+    log.write_bytes(RECORD * 3)
+    command = [sys.executable, "-m", "prodlens", "map", "--root", str(root)]
+    closed_stdin = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300,
+                                  preexec_fn=lambda: os.close(0))
+    assert closed_stdin.returncode == 2 and b"standard input is closed" in closed_stdin.stderr
+    closed_stdout = subprocess.run(command + ["--input", str(log)], stderr=subprocess.PIPE, timeout=300,
+                                   preexec_fn=lambda: os.close(1))
+    assert closed_stdout.returncode == 2 and b"standard output is closed" in closed_stdout.stderr
+    if os.path.exists("/dev/full"):
+        for args in (["--output", "/dev/full"], []):
+            with open("/dev/full", "w") as full:
+                result = subprocess.run(command + ["--input", str(log), *args], stdout=full,
+                                        stderr=subprocess.PIPE, timeout=300)
+            assert result.returncode == 1, result.stderr
+            assert b"No space left on device" in result.stderr and b"Traceback" not in result.stderr

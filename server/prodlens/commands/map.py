@@ -11,6 +11,7 @@ This contract is used by other tools: keep it stable.
 from __future__ import annotations
 
 import argparse
+import errno
 import io
 import json
 import os
@@ -78,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
         where = "standard output" if args.output == "-" else f"--output {args.output}"
         print(f"prodlens map: {where} is the input file (writing it would destroy or endlessly extend the "
               "input); write somewhere else", file=sys.stderr)
-        if source is not sys.stdin.buffer:
+        if not _is_stdin(source):
             source.close()
         return 2
     try:
@@ -101,6 +102,7 @@ def run(args: argparse.Namespace) -> int:
             sink.flush()
 
     interrupted = False
+    write_error: OSError | None = None
     interrupts.install()
     reader = _WriteBeforeReading(source, write_batch)
     try:
@@ -115,13 +117,18 @@ def run(args: argparse.Namespace) -> int:
         return 2
     except KeyboardInterrupt:  # Ctrl-C: what was written stays one line per record; say how far it got
         interrupted = True
+    except OSError as exc:  # the output failed (disk full, quota, I/O error); input errors end the input instead
+        if isinstance(exc, BrokenPipeError):
+            raise  # the reader went away (`| head`): nothing to report
+        write_error = exc
     finally:
         interrupts.uninstall()
-        sink.flush()
-        if sink is not sys.stdout:
-            sink.close()
-        if source is not sys.stdin.buffer:
-            source.close()  # closing a gzip wrapper over stdin leaves stdin itself open
+        write_error = _close(sink, source) or write_error
+    if write_error is not None:
+        where = "standard output" if args.output == "-" else args.output
+        print(f"prodlens map: cannot write {where}: {write_error.strerror or write_error}; the output is "
+              "incomplete", file=sys.stderr)
+        return 1
     if reader.error is not None and reader.delivered == 0:
         print(f"prodlens map: cannot read {args.input}: {reader.error}", file=sys.stderr)
         return 2
@@ -202,10 +209,36 @@ class _WriteBeforeReading:
         return block
 
 
+def _is_stdin(source: Any) -> bool:
+    return sys.stdin is not None and source is sys.stdin.buffer
+
+
+def _close(sink: TextIO, source: Any) -> OSError | None:
+    """Flush and close what `run` opened (never stdin/stdout themselves); the output's error, if any: the last
+    buffered lines are written here, so a full disk can show up only now."""
+    error: OSError | None = None
+    try:
+        sink.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        error = exc
+    if sink is not sys.stdout:
+        try:
+            sink.close()
+        except OSError as exc:
+            error = error or exc
+    if not _is_stdin(source):
+        source.close()  # closing a gzip wrapper over stdin leaves stdin itself open
+    return error
+
+
 def _open_input(name: str) -> BinaryIO:
     """The input as bytes; gzip-compressed input (rotated logs) is decompressed on the fly."""
     import gzip
 
+    if name == "-" and sys.stdin is None:  # started with stdin closed (`<&-`)
+        raise OSError(errno.EBADF, "standard input is closed")
     handle = sys.stdin.buffer if name == "-" else open(name, "rb")
     peek = getattr(handle, "peek", None)
     if peek is not None and peek(2)[:2] == b"\x1f\x8b":
@@ -226,6 +259,8 @@ def _same_file(source: BinaryIO, output: str) -> bool:
 
 
 def _open_output(name: str) -> TextIO:
+    if name == "-" and sys.stdout is None:  # started with stdout closed (`>&-`)
+        raise OSError(errno.EBADF, "standard output is closed")
     return sys.stdout if name == "-" else open(name, "w", encoding="utf-8")
 
 
