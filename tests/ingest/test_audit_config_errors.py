@@ -69,61 +69,54 @@ def test_compressed_file_given_by_name_is_a_clear_error(project, store):
     assert "4 records" in result.stdout.decode()  # the other input is still counted
 
 
-def test_foreign_sqlite_database_is_not_written(tmp_path, project):
+def _database(path, *statements: str):
+    """An SQLite file made by someone else, with `statements` run in it."""
     import sqlite3
 
-    (project / "app.log").write_text("".join(log_lines(0, 4)))
-    foreign = tmp_path / "app.db"
-    conn = sqlite3.connect(foreign)
+    conn = sqlite3.connect(path)
     with conn:
-        conn.execute("CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT)")
-        conn.execute("INSERT INTO users(email) VALUES ('a@example.com')")
+        for statement in statements:
+            conn.execute(statement)
     conn.close()
+    return path
+
+
+def _ingest_into_foreign(project, foreign, own_table: str) -> tuple[set[str], str]:
+    """Ingest into `foreign`, expect a refusal naming `own_table`; (tables, journal mode) of the file after."""
+    import sqlite3
+
     result = prodlens("ingest", "app.log", "--store", str(foreign), cwd=project)
     stderr = result.stderr.decode()
-    assert result.returncode == 1
-    assert f"{foreign}: not a prodlens store" in stderr and "users" in stderr
+    assert result.returncode == 1, stderr
+    assert f"{foreign}: not a prodlens store" in stderr and own_table in stderr
     conn = sqlite3.connect(foreign)
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    journal = conn.execute("PRAGMA journal_mode").fetchone()[0]
     conn.close()
-    assert tables == {"users"}
+    return tables, journal
+
+
+def test_foreign_sqlite_database_is_not_written(tmp_path, project):
+    (project / "app.log").write_text("".join(log_lines(0, 4)))
+    foreign = _database(tmp_path / "app.db", "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT)",
+                        "INSERT INTO users(email) VALUES ('a@example.com')")
+    assert _ingest_into_foreign(project, foreign, "users") == ({"users"}, "delete")
 
 
 def test_foreign_database_with_its_own_meta_table_is_not_written(tmp_path, project):
     """`meta` is a common table name: a database that has one (of another shape, or without our schema version)
     and tables of its own is still someone else's."""
-    import sqlite3
-
     (project / "app.log").write_text("".join(log_lines(0, 4)))
     for i, meta in enumerate(("CREATE TABLE meta (key TEXT PRIMARY KEY, val TEXT)",
                               "CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT)")):
-        foreign = tmp_path / f"cms{i}.db"
-        conn = sqlite3.connect(foreign)
-        with conn:
-            conn.execute(meta)
-            conn.execute("CREATE TABLE pages (id INTEGER PRIMARY KEY, body TEXT)")
-        conn.close()
-        result = prodlens("ingest", "app.log", "--store", str(foreign), cwd=project)
-        stderr = result.stderr.decode()
-        assert result.returncode == 1, stderr
-        assert f"{foreign}: not a prodlens store" in stderr and "pages" in stderr
-        conn = sqlite3.connect(foreign)
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        journal = conn.execute("PRAGMA journal_mode").fetchone()[0]
-        conn.close()
-        assert tables == {"meta", "pages"} and journal == "delete"
+        foreign = _database(tmp_path / f"cms{i}.db", meta, "CREATE TABLE pages (id INTEGER PRIMARY KEY, body TEXT)")
+        assert _ingest_into_foreign(project, foreign, "pages") == ({"meta", "pages"}, "delete")
 
 
 def test_a_store_whose_creation_was_cut_short_is_finished(tmp_path, project):
     """Killed between creating `meta` and writing the schema version: only our tables, so it is ours to finish."""
-    import sqlite3
-
     (project / "app.log").write_text("".join(log_lines(0, 4)))
-    store = tmp_path / "half.db"
-    conn = sqlite3.connect(store)
-    with conn:
-        conn.execute("CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT)")
-    conn.close()
+    store = _database(tmp_path / "half.db", "CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT)")
     result = prodlens("ingest", "app.log", "--store", str(store), "--json", cwd=project)
     assert result.returncode == 0, result.stderr.decode()
     assert snapshot(store)[1]["records"] == 4
