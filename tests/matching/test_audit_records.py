@@ -175,3 +175,40 @@ def test_told_otlp_still_reads_plain_json_records_beside_it():
     assert [r.record.message for r in read_records(io.BytesIO(data))] == ["one", "Order 1 placed by ann", "three"]
     strict = list(read_records(io.BytesIO(data), fmt="otlp"))
     assert [r.record is None for r in strict] == [True, False, True]
+
+
+def test_a_pretty_printed_otlp_request_is_read_as_one_document():
+    """An OTLP/JSON request saved indented (a debug exporter, curl) was one invalid JSON line per line: format
+    not told (exit 2), and with --format otlp hundreds of skipped lines and not one record."""
+    request = _otlp([GOOD, {"body": {"stringValue": "second"}}], scope={"name": "shop.orders"})
+    text = json.dumps(request, indent=2).encode() + b"\n"
+    data = text + json.dumps(_otlp([GOOD]), indent=4).encode() + b"\n"
+    for fmt in ("auto", "otlp", "jsonl"):
+        results = list(read_records(io.BytesIO(data), fmt=fmt))
+        assert [r.record.message for r in results] == ["Order 1 placed by ann", "second", "Order 1 placed by ann"]
+        assert [r.line_no for r in results] == [1, 1, text.count(b"\n") + 1]
+        assert [r.end_offset for r in results] == [len(text), len(text), len(data)]
+        assert results[0].record.logger == "shop.orders"
+
+
+def test_json_arrays_of_records_give_one_result_per_element():
+    one_line = json.dumps([{"message": "a"}, 5, {"message": "b"}]).encode()
+    indented = json.dumps([{"message": "c"}, {"message": "d"}], indent=2).encode()
+    results = list(read_records(io.BytesIO(one_line + b"\n" + indented + b"\n[1, 2]\n"), fmt="jsonl"))
+    assert [(r.record.message if r.record else r.skipped) for r in results] == \
+        ["a", "not a JSON object (int)", "b", "c", "d", "not a JSON object (list)"]
+
+
+@pytest.mark.parametrize("data, expected", [
+    # a stray opening line among JSON lines: read line by line, nothing lost
+    (b'{"message": "a"}\n{\n{"message": "b"}\n', ["a", "invalid JSON", "b"]),
+    # never closed: each line on its own, as before
+    (b'{\n  "message": "a",\n', ["invalid JSON", "invalid JSON"]),
+    # closed, but not JSON inside: each line on its own
+    (b'{\n  "message": oops\n}\n{"message": "b"}\n', ["invalid JSON"] * 3 + ["b"]),
+])
+def test_what_only_looks_like_a_document_is_read_line_by_line(data, expected):
+    results = list(read_records(io.BytesIO(data), fmt="jsonl"))
+    got = [r.record.message if r.record else r.skipped.split(" (")[0] for r in results]
+    assert got == expected
+    assert [r.line_no for r in results] == sorted(r.line_no for r in results)

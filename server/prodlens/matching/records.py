@@ -775,7 +775,7 @@ def read_records(
     if fmt in ("jsonl", "otlp"):
         # only an explicit otlp refuses other JSON objects: when the format was told from a sample holding an
         # OTLP request, the plain JSON records beside it are read as records, not skipped
-        yield from _read_json(lines, fields, otlp_only=fmt == "otlp" and not told)
+        yield from _read_json(lines, fields, otlp_only=fmt == "otlp" and not told, limit=limit)
     elif fmt == "logfmt":
         yield from _read_logfmt(_decode(lines), fields)
     elif fmt == "text":
@@ -794,11 +794,15 @@ def _oversize(line: _Line) -> ReadResult:
     return ReadResult(None, f"line too long ({line.size} bytes)", line.end, line.number)
 
 
-def _read_json(lines: Iterable[_ByteLine], fields: _Fields, otlp_only: bool) -> Iterator[ReadResult]:
+def _read_json(lines: Iterable[_ByteLine], fields: _Fields, otlp_only: bool, limit: int = 4 << 20,
+               documents: bool = True) -> Iterator[ReadResult]:
     """JSON is parsed straight from the line's bytes (orjson and json both take UTF-8): no decode step for the
     common case. A line that does not parse is decoded and looked at again, so invalid UTF-8 inside an object
-    is replaced (with a warning) rather than lost."""
+    is replaced (with a warning) rather than lost. A line that is only `{` or `[` opens a pretty-printed document
+    (an OTLP/JSON request saved from a debug exporter or curl, an exported array of records): see
+    `_read_document`. A JSON array of objects gives one result per element."""
     loads = _loads
+    lines = iter(lines)
     for raw, end, number, size in lines:
         if raw is None:
             yield ReadResult(None, f"line too long ({size} bytes)", end, number)
@@ -813,30 +817,81 @@ def _read_json(lines: Iterable[_ByteLine], fields: _Fields, otlp_only: bool) -> 
             text, warning = _text_of(raw)
             if not text or text.isspace():
                 continue
-            try:
-                data = _json_value(text)
-            except _JSONError as exc:
-                reason = "NUL byte in JSON" if "\x00" in text else f"invalid JSON ({_short(exc)})"
-                yield ReadResult(None, reason, end, number)
-                continue
-            except RecursionError:
-                yield ReadResult(None, "invalid JSON (nested too deeply)", end, number)
-                continue
+            if documents and text.strip() in ("{", "["):
+                taken, data, warning = _read_document((raw, end, number, size), text, lines, limit)
+                if taken[-1] is None:  # not one document after all: each of its lines is read on its own
+                    yield from _read_json(taken[:-1], fields, otlp_only, limit, documents=False)
+                    continue
+                end = taken[-1][1]
+            else:
+                try:
+                    data = _json_value(text)
+                except _JSONError as exc:
+                    reason = "NUL byte in JSON" if "\x00" in text else f"invalid JSON ({_short(exc)})"
+                    yield ReadResult(None, reason, end, number)
+                    continue
+                except RecursionError:
+                    yield ReadResult(None, "invalid JSON (nested too deeply)", end, number)
+                    continue
         if type(data) is not dict:
+            if type(data) is list and any(type(item) is dict for item in data):
+                for item in data:
+                    yield from _json_object_results(item, fields, otlp_only, end, number, warning)
+                continue
             if not isinstance(data, dict):
                 yield ReadResult(None, f"not a JSON object ({type(data).__name__})", end, number)
                 continue
-        if "resourceLogs" in data:
-            records = records_from_otlp(data)
-            if not records:
-                yield ReadResult(None, "OTLP request without log records", end, number)
-            for record in records:
-                yield ReadResult(record, None, end, number, warning)
+        if "resourceLogs" in data or otlp_only:
+            yield from _json_object_results(data, fields, otlp_only, end, number, warning)
             continue
-        if otlp_only:
-            yield ReadResult(None, "not an OTLP/JSON logs request (no resourceLogs)", end, number)
-            continue
+        yield ReadResult(_record_from_mapping(data, fields, True), None, end, number, warning)  # (inline: hot)
+
+
+def _json_object_results(data: Any, fields: _Fields, otlp_only: bool, end: int, number: int,
+                         warning: str | None) -> Iterator[ReadResult]:
+    """The results of one parsed JSON value: an OTLP request gives one per log record (or one saying it has
+    none), a plain object one record."""
+    if type(data) is not dict:
+        yield ReadResult(None, f"not a JSON object ({type(data).__name__})", end, number)
+    elif "resourceLogs" in data:
+        records = records_from_otlp(data)
+        if not records:
+            yield ReadResult(None, "OTLP request without log records", end, number)
+        for record in records:
+            yield ReadResult(record, None, end, number, warning)
+    elif otlp_only:
+        yield ReadResult(None, "not an OTLP/JSON logs request (no resourceLogs)", end, number)
+    else:
         yield ReadResult(_record_from_mapping(data, fields, True), None, end, number, warning)
+
+
+def _read_document(first: _ByteLine, text: str, lines: Iterator[_ByteLine],
+                   limit: int) -> tuple[list[Any], Any, str | None]:
+    """A pretty-printed JSON document from its opening line (`{` or `[` alone) to the closing line at the same
+    indentation: (its lines, the parsed value, the repair warning). When that closing line does not come within
+    `limit` bytes, or the lines do not parse as one document, the lines come back followed by None, to be read
+    one by one as before — so a stray `{` line costs a delay, never a record."""
+    indent = len(text) - len(text.lstrip())
+    closer = b"}" if text.strip() == "{" else b"]"
+    taken: list[Any] = [first]
+    size = first[3]
+    for line in lines:
+        taken.append(line)
+        raw = line[0]
+        if raw is None:
+            break
+        size += line[3]
+        if size > limit:
+            break
+        body = raw.lstrip()
+        if body[:1] == closer and len(raw) - len(body) == indent:
+            whole, warning = _text_of(b"\n".join(piece[0] for piece in taken))
+            try:
+                return taken, _json_value(whole), warning
+            except (*_JSONError, RecursionError):
+                break
+    taken.append(None)
+    return taken, None, None
 
 
 def _short(exc: Exception) -> str:
@@ -939,6 +994,8 @@ def detect_format(sample: list[str], pattern_only: bool = False) -> tuple[str, L
     if not lines:
         return ("jsonl", None) if not pattern_only else ("text", None)
     if not pattern_only:
+        if lines[0].strip() in ("{", "["):  # a pretty-printed JSON document (see `_read_document`)
+            return ("otlp" if any('"resourceLogs"' in line for line in lines) else "jsonl"), None
         parsed = []
         for line in lines:
             if line.lstrip().startswith("{"):
