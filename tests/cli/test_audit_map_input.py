@@ -70,3 +70,18 @@ def test_one_warning_line_per_kind_of_bad_input(tree):
     assert len(warnings) == 2, warnings
     assert warnings[0].startswith("warning: skipped 300 record(s): invalid JSON (300 variants, e.g. ")
     assert warnings[1].startswith("warning: skipped 2 record(s): not a JSON object (2 variants, e.g. ")
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "otlp", "logfmt", "text"])
+def test_a_pattern_with_a_format_it_cannot_apply_to_is_a_usage_error(tree, fmt):
+    """--pattern with --format text (or jsonl, ...) was silently ignored: every line became a whole message."""
+    line = b"2024-01-01 10:00:00,123 INFO shop.orders Order 7 placed by ann\n"
+    result = run_map(tree, line, "--format", fmt, "--pattern", "%(asctime)s %(levelname)s %(name)s %(message)s")
+    assert result.returncode == 2 and b"--pattern" in result.stderr and result.stdout == b""
+
+
+def test_a_pattern_with_format_pattern_or_auto_is_used(tree):
+    line = b"2024-01-01 10:00:00,123 INFO shop.orders Order 7 placed by ann\n"
+    for fmt in ("auto", "pattern"):
+        result = run_map(tree, line, "--format", fmt, "--pattern", "%(asctime)s %(levelname)s %(name)s %(message)s")
+        assert result.returncode == 0 and lines_of(result)[0]["path"] == "shop/orders.py"

@@ -59,6 +59,10 @@ def run(args: argparse.Namespace) -> int:
     from ..streaming import tune_for_streaming
     from ..source.index import StatementIndex
 
+    if args.pattern and args.format not in ("auto", "pattern"):  # it would be ignored without a word
+        print(f"prodlens map: --pattern describes plain-text lines; it does not apply to --format {args.format} "
+              "(use --format pattern, or leave --format out)", file=sys.stderr)
+        return 2
     root = Path(args.root)
     if not root.is_dir():
         print(f"prodlens map: --root {args.root}: not a directory", file=sys.stderr)
