@@ -103,3 +103,18 @@ def test_closed_standard_streams_and_a_full_disk_are_reported_not_tracebacks(tmp
                                         stderr=subprocess.PIPE, timeout=300)
             assert result.returncode == 1, result.stderr
             assert b"No space left on device" in result.stderr and b"Traceback" not in result.stderr
+
+
+def test_unusable_input_or_output_is_told_before_the_tree_is_indexed(tmp_path):
+    """A mistyped --input or --output was reported only after the whole tree was indexed (and its Hyperscan
+    database compiled into <root>/.prodlens): seconds to minutes on a large tree, for a typo."""
+    root = make_project(tmp_path / "project")
+    log = tmp_path / "app.jsonl"
+    log.write_bytes(RECORD)
+    for args in (("--input", str(tmp_path / "missing.jsonl")),
+                 ("--input", str(log), "--output", str(tmp_path / "no" / "such" / "dir" / "out.jsonl")),
+                 ("--input", str(log), "--output", str(log))):
+        result = _map(root, *args)
+        assert result.returncode == 2 and b"Traceback" not in result.stderr
+        assert not (root / ".prodlens").exists(), args
+    assert _map(root, "--input", str(log)).returncode == 0

@@ -68,29 +68,16 @@ def run(args: argparse.Namespace) -> int:
         print(f"prodlens map: --root {args.root}: not a directory", file=sys.stderr)
         return 2
     config = load_config(root)
+    opened = _open_streams(args.input, args.output)  # before indexing: a mistyped path is told at once
+    if opened is None:
+        return 2
+    handle, sink = opened
     started = time.perf_counter()
     index = StatementIndex.build(root, config)
     matcher = Matcher(index.statements, root=root, config=config, engine=args.engine)
     tune_for_streaming()
     indexed = time.perf_counter()
-
-    try:
-        source = _open_input(args.input)
-    except OSError as exc:
-        print(f"prodlens map: cannot read {args.input}: {exc.strerror or exc}", file=sys.stderr)
-        return 2
-    if _same_file(source, args.output):
-        where = "standard output" if args.output == "-" else f"--output {args.output}"
-        print(f"prodlens map: {where} is the input file (writing it would destroy or endlessly extend the "
-              "input); write somewhere else", file=sys.stderr)
-        if not _is_stdin(source):
-            source.close()
-        return 2
-    try:
-        sink = _open_output(args.output)
-    except OSError as exc:
-        print(f"prodlens map: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
-        return 2
+    source = _decompressed(handle)  # (after indexing: on a live pipe this waits for the first bytes)
     counts: Counter[str] = Counter()
     skipped: Counter[str] = Counter()
     warnings: Counter[str] = Counter()
@@ -237,13 +224,39 @@ def _close(sink: TextIO, source: Any) -> OSError | None:
     return error
 
 
-def _open_input(name: str) -> BinaryIO:
-    """The input as bytes; gzip-compressed input (rotated logs) is decompressed on the fly."""
-    import gzip
+def _open_streams(input_name: str, output_name: str) -> tuple[BinaryIO, TextIO] | None:
+    """The input and output, or None after saying on stderr why they cannot be used. Checked before the index
+    is built, which takes seconds to minutes on a large tree: a mistyped --input used to be told only after it."""
+    try:
+        handle = _open_input(input_name)
+    except OSError as exc:
+        print(f"prodlens map: cannot read {input_name}: {exc.strerror or exc}", file=sys.stderr)
+        return None
+    if _same_file(handle, output_name):
+        where = "standard output" if output_name == "-" else f"--output {output_name}"
+        print(f"prodlens map: {where} is the input file (writing it would destroy or endlessly extend the "
+              "input); write somewhere else", file=sys.stderr)
+    else:
+        try:
+            return handle, _open_output(output_name)
+        except OSError as exc:
+            print(f"prodlens map: cannot write {output_name}: {exc.strerror or exc}", file=sys.stderr)
+    if not _is_stdin(handle):
+        handle.close()
+    return None
 
+
+def _open_input(name: str) -> BinaryIO:
+    """The input as bytes (see `_decompressed`)."""
     if name == "-" and sys.stdin is None:  # started with stdin closed (`<&-`)
         raise OSError(errno.EBADF, "standard input is closed")
-    handle = sys.stdin.buffer if name == "-" else open(name, "rb")
+    return sys.stdin.buffer if name == "-" else open(name, "rb")
+
+
+def _decompressed(handle: BinaryIO) -> BinaryIO:
+    """gzip-compressed input (rotated logs) is decompressed on the fly."""
+    import gzip
+
     peek = getattr(handle, "peek", None)
     if peek is not None and peek(2)[:2] == b"\x1f\x8b":
         return gzip.open(handle, "rb")  # type: ignore[return-value]
