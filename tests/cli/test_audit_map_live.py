@@ -31,8 +31,8 @@ def _read_lines(stream, count: int) -> list[bytes]:
     return data.splitlines()
 
 
-def _start(root):
-    return subprocess.Popen([sys.executable, "-m", "prodlens", "map", "--root", str(root), "--format", "jsonl"],
+def _start(root, fmt: str = "jsonl"):
+    return subprocess.Popen([sys.executable, "-m", "prodlens", "map", "--root", str(root), "--format", fmt],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
@@ -69,3 +69,19 @@ def test_ctrl_c_keeps_what_was_written_and_reports_it(tmp_path):
         process.wait()
     assert process.returncode == 130
     assert b"records: 5 " in err and b"interrupted" in err and b"Traceback" not in err
+
+
+def test_the_format_of_a_quiet_live_stream_is_told_from_what_it_sent(tmp_path):
+    """Auto-detection waited for 20 lines or the end of the stream: a live stream that had sent fewer got no
+    output at all."""
+    process = _start(make_project(tmp_path / "project"), "auto")
+    try:
+        process.stdin.write(RECORD * 2)
+        process.stdin.flush()
+        lines = _read_lines(process.stdout, 2)
+        assert [json.loads(line)["path"] for line in lines] == ["shop/orders.py"] * 2
+        process.stdin.close()
+        assert process.wait(HANG_GUARD) == 0
+    finally:
+        process.kill()
+        process.wait()

@@ -184,6 +184,9 @@ class _WriteBeforeReading:
         self.delivered = 0  # bytes handed to the reader
         self.error: str | None = None  # why the input ended before its end (see `read1`)
 
+    def fileno(self) -> int:
+        return self._stream.fileno()  # (the reader asks whether a live stream is quiet)
+
     def read1(self, size: int = -1) -> bytes:
         self._before()
         try:

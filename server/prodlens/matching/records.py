@@ -11,9 +11,11 @@ text) are continuation lines and join the record before them — an attached sta
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import re
+import select
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Iterable, Iterator
@@ -633,9 +635,23 @@ _INVALID_UTF8 = "invalid UTF-8 (replaced with U+FFFD)"
 _ByteLine = tuple[bytes | None, int, int, int]
 
 
-def _byte_lines(stream: Any, limit: int) -> Iterator[_ByteLine]:
+_PAUSE: Any = (None, -1, -1, -1)  # `_byte_lines` yields this before waiting on a quiet stream, when asked to
+
+
+def _stream_idle(stream: Any) -> bool:
+    """Whether a pipe or terminal has nothing to read right now (a live stream between writes). False for
+    regular files (always ready) and whenever it cannot be told (no descriptor, no select on it)."""
+    try:
+        ready, _, _ = select.select([stream.fileno()], [], [], 0)
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+        return False
+    return not ready
+
+
+def _byte_lines(stream: Any, limit: int, paused: Any = None) -> Iterator[_ByteLine]:
     """Undecoded lines. Binary buffered streams are read in blocks split in C (`read1` returns what is
-    available, so a pipe that is being written is not waited on); anything else goes line by line."""
+    available, so a pipe that is being written is not waited on); anything else goes line by line. `paused`
+    (called once per block, not per line): when it says so, `_PAUSE` is yielded before the next read."""
     read1 = getattr(stream, "read1", None)
     if read1 is None:
         yield from _byte_lines_by_readline(stream, limit)
@@ -647,6 +663,8 @@ def _byte_lines(stream: Any, limit: int) -> Iterator[_ByteLine]:
     too_long = limit + 1
     at_start = True  # the stream's first bytes may be a byte-order mark
     while True:
+        if paused is not None and paused():
+            yield _PAUSE
         block = read1(_BLOCK)
         if isinstance(block, str):  # a text stream offering read1: its text, as UTF-8
             block = block.encode("utf-8", "surrogatepass")
@@ -751,7 +769,15 @@ def read_records(
     if pattern and fmt == "auto":
         fmt = "pattern"
     limit = max(1024, int(getattr(config, "max_line_bytes", 4 << 20)))
-    lines: Iterator[_ByteLine] = _byte_lines(stream, limit)
+    detecting = fmt in ("auto", "pattern") and not (fmt == "pattern" and pattern)
+    sample: list[str] = []
+
+    def paused() -> bool:
+        """While the format is told: a live stream that has sent some lines and is quiet now (`tail -F app.log |
+        prodlens map`) is told from those lines instead of waiting for 20 or the end of the stream."""
+        return detecting and any(text.strip() for text in sample) and _stream_idle(stream)
+
+    lines: Iterator[_ByteLine] = _byte_lines(stream, limit, paused)
     layout: LinePattern | None = None
     told = False  # the format was told from the input, not given
     if fmt == "pattern" and pattern:
@@ -761,14 +787,16 @@ def read_records(
             raise FormatError(str(exc)) from None
     elif fmt in ("auto", "pattern"):
         head: list[_ByteLine] = []
-        texts: list[str] = []
         for line in lines:
+            if line is _PAUSE:
+                break
             head.append(line)
             if line[0] is not None:
-                texts.append(line[0].decode("utf-8", "replace"))
-                if sum(1 for t in texts if t.strip()) >= _DETECT_LINES:
+                sample.append(line[0].decode("utf-8", "replace"))
+                if sum(1 for t in sample if t.strip()) >= _DETECT_LINES:
                     break
-        fmt, layout = detect_format(texts, pattern_only=fmt == "pattern")
+        detecting = False
+        fmt, layout = detect_format(sample, pattern_only=fmt == "pattern")
         lines = _chain(head, lines)
         told = True
     fields = _Fields(config)
