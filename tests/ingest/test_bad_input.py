@@ -62,3 +62,33 @@ def test_a_size_cap_too_small_keeps_the_newest_hour_and_says_so(project, store):
     assert "still larger than ingest.max_store_bytes" in err
     assert err.count("still larger than") == 1  # pruned at the start and at the end, told once
     assert sum(snapshot(store)[0].values()) > 0
+
+
+def test_the_summary_says_why_records_were_skipped_once_per_kind(project, store):
+    """300 cut JSON lines are one kind of damage: one summary line with its count (in --json too), not 300."""
+    cut = [line[: 30 + i % 20] + "\n" for i, line in enumerate(log_lines(0, 300))]
+    (project / "app.log").write_text("".join(cut) + "".join(log_lines(300, 5)) + "\x00\x00\n")
+    result = prodlens("ingest", "app.log", "--format", "jsonl", cwd=project)
+    out = result.stdout.decode()
+    assert result.returncode == 0, result.stderr.decode()
+    kinds = [line for line in out.splitlines() if line.strip().startswith("skipped ") and ":" in line]
+    assert len(kinds) == 2, out
+    assert kinds[0].strip().startswith("skipped 300: invalid JSON (") and "variants" in kinds[0], out
+    (project / "app.log").write_text("".join(cut[:3]))
+    again = json.loads(prodlens("ingest", "app.log", "--format", "jsonl", "--json", "--store", "other.db",
+                                cwd=project).stdout)
+    assert sum(again["skipped_by_kind"].values()) == again["skipped"] == 3
+
+
+def test_distinct_skip_reasons_are_bounded():
+    from collections import Counter
+
+    from prodlens.skip_reasons import MAX_DISTINCT_REASONS, by_kind, tally
+
+    reasons: Counter[str] = Counter()
+    for i in range(MAX_DISTINCT_REASONS * 3):
+        tally(reasons, f"line too long ({i} bytes)")
+    assert len(reasons) <= MAX_DISTINCT_REASONS + 1
+    assert sum(reasons.values()) == MAX_DISTINCT_REASONS * 3
+    [(text, count)] = by_kind(reasons)
+    assert text.startswith("line too long (") and count == MAX_DISTINCT_REASONS * 3

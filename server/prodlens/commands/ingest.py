@@ -15,6 +15,8 @@ import time
 from pathlib import Path
 from typing import TextIO
 
+from ..skip_reasons import by_kind
+
 FORMATS = ("auto", "jsonl", "otlp", "logfmt", "pattern", "text")
 INTERRUPTED = 130  # the shell's code for a command stopped by Ctrl-C
 
@@ -94,6 +96,8 @@ def format_summary(summary, store: Path) -> str:
         lines.append(f"  older than the retention (not stored): {summary.expired:,}")
     if summary.rematched:
         lines.append(f"  previously unmatched records now attributed to statements: {summary.rematched:,}")
+    for reason, count in by_kind(summary.skip_reasons):  # (the same kinds `prodlens map` warns about)
+        lines.append(f"  skipped {count:,}: {reason}")
     return "\n".join(lines) + "\n"
 
 

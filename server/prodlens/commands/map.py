@@ -26,6 +26,9 @@ from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, ContextManager, Iterator, TextIO
 
+from ..skip_reasons import by_kind
+from ..skip_reasons import tally as tally_reason
+
 _BATCH = 4096
 
 
@@ -319,8 +322,10 @@ def _flush(batch, matcher, sink: TextIO, counts, skipped, warnings, rendered: di
     with held():
         sink.write(text)
         counts.update(tally)
-        warnings.update(batch_warnings)
-        skipped.update(batch_skipped)
+        for reason, count in batch_warnings.items():
+            tally_reason(warnings, reason, count)
+        for reason, count in batch_skipped.items():
+            tally_reason(skipped, reason, count)
 
 
 def _render(matcher, match) -> tuple[str, str]:
@@ -344,26 +349,7 @@ def _summary(stream: TextIO, counts, skipped, warnings, elapsed: float, index_se
         f"unmatched: {counts['unmatched']}  skipped: {sum(skipped.values())}  "
         f"records/s: {rate:,.0f}  ({statements} statements indexed in {index_seconds:.1f}s, engine {engine})\n"
     )
-    for reason, count in _by_kind(skipped):
+    for reason, count in by_kind(skipped):
         stream.write(f"warning: skipped {count} record(s): {reason}\n")
-    for reason, count in _by_kind(warnings):
+    for reason, count in by_kind(warnings):
         stream.write(f"warning: {count} record(s) read with repairs: {reason}\n")
-
-
-def _by_kind(reasons: Counter[str]) -> list[tuple[str, int]]:
-    """One (text, count) per kind of bad input, most frequent first. Reasons carry a detail in parentheses
-    (`invalid JSON (unexpected end of data: line 1 column 35 (char 34))`, `line too long (5000001 bytes)`) that
-    differs from line to line: one warning per distinct reason flooded stderr with hundreds of lines for one
-    kind. The kind is the text before the detail; its most frequent reason is shown as the example."""
-    kinds: dict[str, list[tuple[str, int]]] = {}
-    for reason, count in reasons.most_common():
-        kinds.setdefault(reason.split(" (", 1)[0], []).append((reason, count))
-    out = []
-    for kind, listed in kinds.items():
-        total = sum(count for _, count in listed)
-        if len(listed) == 1:
-            out.append((listed[0][0], total))
-        else:
-            example = listed[0][0][len(kind):].strip().removeprefix("(").removesuffix(")")
-            out.append((f"{kind} ({len(listed)} variants, e.g. {example})", total))
-    return sorted(out, key=lambda item: -item[1])

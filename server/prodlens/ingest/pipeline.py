@@ -19,6 +19,7 @@ import queue
 import signal
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from typing import IO, Any, Protocol, Sequence
 from .. import __version__
 from ..config import Config
 from ..model import LogRecord, LogStatement, Match, parse_window
+from ..skip_reasons import by_kind, tally
 from ..stores.base import StoreError
 from ..stores.redact import redactor_from_config
 from ..stores.sqlite import BatchData, Checkpoint, SqliteWriter, statement_set_hash
@@ -68,6 +70,7 @@ class IngestSummary:
     ambiguous: int = 0
     unmatched: int = 0
     skipped: int = 0
+    skip_reasons: Counter[str] = field(default_factory=Counter)  # reason → count, bounded (`skip_reasons.tally`)
     expired: int = 0  # older than the retention: counted in totals, not stored
     rematched: int = 0  # previously unmatched records attributed to statements that appeared since
     interrupted: bool = False  # stopped (Ctrl-C, SIGTERM) before the inputs' end, without --follow
@@ -86,6 +89,7 @@ class IngestSummary:
             "unmatched": self.unmatched, "skipped": self.skipped, "expired": self.expired,
             "rematched": self.rematched, "interrupted": self.interrupted, "files": self.files, "bytes": self.bytes_read,
             "seconds": round(self.seconds, 3), "records_per_second": round(self.rate, 1), "errors": self.errors,
+            "skipped_by_kind": dict(by_kind(self.skip_reasons)),
         }
 
 
@@ -114,7 +118,8 @@ class Ingest:
         # While following, the run has no end at which to print problems: they are told as they happen.
         self.notify = notify
         self._waiting: set[str] = set()
-        self._told_over_cap = False  # followed paths that do not exist (yet, or any more)
+        self._told_over_cap = False
+        self._pending_reasons: Counter[str] = Counter()  # why records were skipped, since the last commit  # followed paths that do not exist (yet, or any more)
         self.summary = IngestSummary()
         self.stopping = False
         retention = self.options.retention or config.ingest.retention
@@ -190,6 +195,7 @@ class Ingest:
         the final samples would count them twice. Their samples are kept."""
         assert self.writer is not None
         batch = self.aggregator.take(with_samples=True)
+        self._pending_reasons.clear()
         if batch.samples:
             self.writer.apply(BatchData(samples=batch.samples))
 
@@ -337,7 +343,7 @@ class Ingest:
                     if result.record is None:
                         if not finished and _unterminated(source.fd, base + result.end_offset):
                             break  # a last line that cannot be read yet may be half-written: left for next time
-                        self.aggregator.skip(result.skipped)
+                        self._skip(result.skipped)
                     else:
                         records.append(result.record)
                     end = result.end_offset
@@ -351,6 +357,7 @@ class Ingest:
                 # Nothing past the last commit is counted and the checkpoint stays: fix the format, run again.
                 self._error(f"{source.path}: {exc}")
                 self.aggregator.take(with_samples=False)  # drop this file's uncommitted skips
+                self._pending_reasons.clear()
                 return
             if pending:
                 self._commit(records, source, base + end)
@@ -379,6 +386,11 @@ class Ingest:
             return "auto", None  # the reader raises it, naming the lines it saw
         self._formats[source.path] = (fmt, layout.source if layout is not None else None)
         return self._formats[source.path]
+
+    def _skip(self, reason: str | None) -> None:
+        """Count a skipped record; its reason is told in the summary once the batch holding it is committed."""
+        self.aggregator.skip(reason)
+        tally(self._pending_reasons, reason or "unreadable")
 
     def _error(self, message: str) -> None:
         if message not in self.summary.errors:  # a followed file retried every poll reports once
@@ -409,6 +421,9 @@ class Ingest:
         self.aggregator.reset_clock()
         for name in ("records", "matched", "ambiguous", "unmatched", "skipped", "expired"):
             setattr(self.summary, name, getattr(self.summary, name) + batch.totals.get(name, 0))
+        for reason, count in self._pending_reasons.items():
+            tally(self.summary.skip_reasons, reason, count)
+        self._pending_reasons.clear()
         if source is not None and offset is not None:
             self._bytes_done += max(0, offset - before)
         self.summary.bytes_read = self._bytes_done
@@ -472,12 +487,13 @@ class Ingest:
                 for result in read_records(chunk, fmt=self.options.fmt, pattern=self.options.pattern,
                                            config=self.config.records):
                     if result.record is None:
-                        self.aggregator.skip(result.skipped)
+                        self._skip(result.skipped)
                     else:
                         records.append(result.record)
             except FormatError as exc:
                 self._error(f"{name}: {exc}")
                 self.aggregator.take(with_samples=False)
+                self._pending_reasons.clear()
                 return
             self._bytes_done += sum(len(line) for line in chunk)
             self._commit(records, None, None)
