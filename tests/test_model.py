@@ -62,3 +62,11 @@ def test_unknown_config_key_is_named(tmp_path):
         load_config(tmp_path)
     assert from_dict({"window": "1h"}).window == "1h"
     assert load_config(tmp_path / "nothing").store.url.startswith("sqlite:///")
+
+
+def test_normalize_level_of_nan_and_infinity_is_no_level():
+    """Python's json.dumps writes NaN/Infinity, and a level field may hold one: no level, not a ValueError."""
+    from prodlens.model import normalize_level
+
+    assert [normalize_level(v) for v in (float("nan"), float("inf"), float("-inf"))] == [None, None, None]
+    assert normalize_level(30.0) == normalize_level(30)

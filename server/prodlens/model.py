@@ -56,6 +56,8 @@ def normalize_level(value: object) -> str | None:
         return None
     if isinstance(value, (int, float)):
         # Python logging numbers (10 DEBUG .. 50 CRITICAL). pino's numbers differ: use `pino_level`.
+        if value != value or value in (float("inf"), float("-inf")):  # NaN / Infinity: int() would raise
+            return None
         number = int(value)
         for threshold, name in _NUMERIC_LEVELS:
             if number >= threshold:
