@@ -36,6 +36,11 @@ def shutdown(ls: ProdlensServer, params: None) -> None:
     ls.close()
 
 
+@server.feature(types.EXIT)
+def exit_server(ls: ProdlensServer, params: None) -> None:
+    ls.exit_now()
+
+
 @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
 def did_open(ls: ProdlensServer, params: types.DidOpenTextDocumentParams) -> None:
     ls.document_changed(params.text_document.uri)

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import sys
 import time
 import uuid
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, NoReturn, Sequence
 
 from lsprotocol import types
 from pygls import uris
@@ -784,6 +786,23 @@ class ProdlensServer(LanguageServer):
             task.cancel()
         for ws in self.workspaces.values():
             ws.close()
+
+    def exit_now(self) -> NoReturn:
+        """`exit`: end the process now, 0 after `shutdown` and 1 without it (as the LSP asks).
+
+        pygls would return through `asyncio.run`, which joins the default executor, and the interpreter then
+        joins every worker thread: an index build of a large workspace (tens of seconds) or a store call stuck
+        on the network kept the process alive long after the editor had quit. Nothing is left to save: the
+        index cache is written atomically and the store is only read."""
+        code = 0 if self.stopping else 1
+        for handler in logging.getLogger().handlers:
+            handler.flush()
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):  # the client already closed the pipe
+                pass
+        os._exit(code)
 
 
 def _link_target(handle, statement: LogStatement, window: str) -> tuple[str | None, str | None, str | None]:
