@@ -49,6 +49,7 @@ WATCH_INTERVAL = 0.5  # store file polling (two stat calls per workspace)
 RETRY_INTERVAL = 2.0  # retry a failing store this often while files are open
 REMOTE_REFRESH = 60.0  # remote stores have no file to watch: refetch open documents this often
 SAMPLES = 5
+ROOT_MARKERS = (".prodlens.toml", ".prodlens", ".git")  # the same as `prodlens show --root`'s default
 
 Key = tuple[Path, str]
 
@@ -71,6 +72,7 @@ class ProdlensServer(LanguageServer):
         self._last_retry: dict[Path, float] = {}
         self._last_remote: dict[Path, float] = {}
         self.stopping = False
+        self.rootless = False  # the client opened no folder: each opened file's project becomes a workspace
         self._last_status: dict[str, str] | None = None
 
     def report_server_error(self, error: Exception, source) -> None:
@@ -120,6 +122,7 @@ class ProdlensServer(LanguageServer):
             path = uris.to_fs_path(uri)
             if path:
                 self.add_workspace(Path(path))
+        self.rootless = not self.workspaces
 
     def add_workspace(self, root: Path) -> ProdlensWorkspace:
         root = root.resolve()
@@ -130,8 +133,13 @@ class ProdlensServer(LanguageServer):
             ws.store_signature = store_signature(ws.config, root)
         return ws
 
-    def locate(self, uri: str) -> tuple[ProdlensWorkspace, str] | None:
-        """The workspace holding a document and its repository-relative path (the deepest root wins)."""
+    def locate(self, uri: str, opened: bool = False) -> tuple[ProdlensWorkspace, str] | None:
+        """The workspace holding a document and its repository-relative path (the deepest root wins).
+
+        Without workspace folders (e.g. `nvim file.py` with no root), a document the editor `opened` brings
+        its project in as a workspace: the nearest folder holding `.prodlens.toml`, `.prodlens` or `.git`
+        (where the store is), like `prodlens show`. Only opened documents do: a request naming any other URI
+        must not start indexing some unrelated directory."""
         fs = uris.to_fs_path(uri)
         if not fs:
             return None
@@ -141,9 +149,8 @@ class ProdlensServer(LanguageServer):
             rel = ws.relative(path)
             if rel is not None and (best is None or len(str(root)) > len(str(best[0].root))):
                 best = (ws, rel)
-        if best is None and not self.workspaces:
-            # No folder was opened (e.g. `nvim file.py` without a root): the file's directory is the workspace.
-            ws = self.add_workspace(path.parent)
+        if best is None and opened and self.rootless:
+            ws = self.add_workspace(project_root(path))
             self.report_problems(ws)
             self.start_indexing(ws)
             rel = ws.relative(path)
@@ -247,7 +254,7 @@ class ProdlensServer(LanguageServer):
     # ----------------------------------------------------------------------------------------- documents
 
     def document_changed(self, uri: str) -> None:
-        located = self.locate(uri)
+        located = self.locate(uri, opened=True)
         if located is None:
             return
         ws, rel = located
@@ -803,6 +810,15 @@ class ProdlensServer(LanguageServer):
             except (OSError, ValueError):  # the client already closed the pipe
                 pass
         os._exit(code)
+
+
+def project_root(path: Path) -> Path:
+    """The nearest folder above a file holding a project marker (as `prodlens show` finds it), else the
+    file's own folder: never a guess that could index a home directory."""
+    for folder in path.parents:
+        if any((folder / marker).exists() for marker in ROOT_MARKERS):
+            return folder
+    return path.parent
 
 
 def _link_target(handle, statement: LogStatement, window: str) -> tuple[str | None, str | None, str | None]:
