@@ -18,6 +18,7 @@ import time
 import uuid
 from pathlib import Path
 from typing import Any, NoReturn, Sequence
+from urllib.parse import unquote
 
 from lsprotocol import types
 from pygls import uris
@@ -329,15 +330,23 @@ class ProdlensServer(LanguageServer):
         if located is None:
             return None
         ws, rel = located
-        if rel not in ws.open_files and rel not in ws.open_texts:
-            try:
-                document = self.workspace.get_text_document(uri)
-                text = document.source
-            except Exception:
-                text = None
-            if text is not None and ws.index is None:
+        if rel not in ws.open_files and ws.index is None:
+            text = self.editor_text(uri)
+            if text is not None:
                 ws.update_file(rel, text)
         return ws, rel, ws.statements_for(rel)
+
+    def editor_text(self, uri: str) -> str | None:
+        """The text of a document the editor has open, else None. Never the disk: `get_text_document` reads
+        a closed file from disk, and indexing that as the editor's text made a closed file count as open
+        again (its diagnostics were published anew after didClose, its counts refetched for ever)."""
+        document = self.workspace.text_documents.get(unquote(uri))
+        if document is None:
+            return None
+        try:
+            return document.source
+        except Exception:
+            return None
 
     # --------------------------------------------------------------------------------------------- counts
 
