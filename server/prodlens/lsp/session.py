@@ -16,6 +16,7 @@ import os
 import sys
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, NoReturn, Sequence
 from urllib.parse import unquote
@@ -73,6 +74,9 @@ class ProdlensServer(LanguageServer):
         self._last_retry: dict[Path, float] = {}
         self._last_remote: dict[Path, float] = {}
         self.stopping = False
+        # Index builds and matcher compilations: not asyncio's default executor, which `asyncio.run` joins on
+        # the way out (see `start_io`).
+        self.workers = ThreadPoolExecutor(max_workers=4, thread_name_prefix="prodlens-build")
         self.rootless = False  # the client opened no folder: each opened file's project becomes a workspace
         self._last_status: dict[str, str] | None = None
 
@@ -83,6 +87,14 @@ class ProdlensServer(LanguageServer):
             log.debug("after shutdown: %s", error)
             return
         super().report_server_error(error, source)
+
+    def start_io(self, stdin=None, stdout=None) -> None:
+        """Serve stdio until `exit` or until the client closes the pipe; then end the process at once.
+
+        An editor that crashed or was killed closes the pipe without `exit`: the server must not live on
+        (burning a core) until an index build of a large workspace finishes."""
+        super().start_io(stdin, stdout)
+        self.exit_now()
 
     # ----------------------------------------------------------------------------------------- capabilities
 
@@ -231,7 +243,7 @@ class ProdlensServer(LanguageServer):
 
         started = time.perf_counter()
         try:
-            index = await loop.run_in_executor(None, ws.build_index, progress)
+            index = await loop.run_in_executor(self.workers, ws.build_index, progress)
         except Exception as exc:
             log.exception("indexing %s failed", ws.root)
             self.show_message(f"prodlens: indexing failed: {exc}", types.MessageType.Error)
@@ -664,7 +676,7 @@ class ProdlensServer(LanguageServer):
     async def _compile_matcher(self, ws: ProdlensWorkspace):
         version = ws.index_version
         statements = list(ws.all_statements())
-        matcher = await asyncio.get_running_loop().run_in_executor(None, ws.build_matcher, statements)
+        matcher = await asyncio.get_running_loop().run_in_executor(self.workers, ws.build_matcher, statements)
         ws.keep_matcher(matcher, version)
         return matcher
 
