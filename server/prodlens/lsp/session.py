@@ -47,6 +47,7 @@ RESOLVE_WAIT = 2.0  # seconds a codeLens/resolve waits for the embedded store be
 HOVER_WAIT = 2.0  # seconds a hover waits for samples from the embedded store
 REMOTE_WAIT = 0.25  # the same waits for a remote store: requests do not wait on the network
 SYMBOL_WAIT = 1.0
+SYMBOL_INDEX_WAIT = 2.0  # seconds workspace/symbol waits for a workspace index still being built
 WATCH_INTERVAL = 0.5  # store file polling (two stat calls per workspace)
 RETRY_INTERVAL = 2.0  # retry a failing store this often while files are open
 REMOTE_REFRESH = 60.0  # remote stores have no file to watch: refetch open documents this often
@@ -656,11 +657,15 @@ class ProdlensServer(LanguageServer):
         except Exception:
             log.debug("showDocument failed", exc_info=True)
 
-    async def indexed(self, ws: ProdlensWorkspace) -> None:
-        """Production → source needs the whole workspace: wait for the background index (a worker thread)."""
+    async def indexed(self, ws: ProdlensWorkspace, wait: float | None = None) -> None:
+        """Production → source needs the whole workspace: wait for the background index (a worker thread),
+        at most `wait` seconds when given (the build goes on either way)."""
         task = self.index_tasks.get(ws.root)
         if task is not None and not task.done():
-            await asyncio.shield(task)
+            if wait is None:
+                await asyncio.shield(task)
+            else:
+                await _bounded(task, wait)
 
     async def matcher_for(self, ws: ProdlensWorkspace):
         """The workspace's Matcher, compiled on a worker thread (one compilation at a time per workspace)."""
@@ -754,9 +759,11 @@ class ProdlensServer(LanguageServer):
         needle = query.strip().lower()
         chosen: list[tuple[ProdlensWorkspace, LogStatement]] = []
         for ws in self.workspaces.values():
-            await self.indexed(ws)
+            # A large workspace takes tens of seconds to index: the symbol list must not hang that long, so
+            # until the index is in, it is searched in the open files only (the editor asks again as you type).
+            await self.indexed(ws, SYMBOL_INDEX_WAIT)
             matched_keys: list[str] = []
-            if len(needle) >= 8:
+            if len(needle) >= 8 and ws.index is not None:  # the matcher needs the whole index anyway
                 matched_keys = await self._keys_for_line(ws, query)
             for key in matched_keys:
                 statement = ws.by_key(key)
