@@ -53,3 +53,19 @@ async def test_requests_for_unopened_files_do_not_add_workspaces(rootless_client
     assert not lenses  # not opened: no workspace is made up for it (it could be any directory)
     titles = await lens_titles(client, open_file(client, workspace, JAVA_PATH))
     assert counted(titles, JAVA_PATH)
+
+
+async def test_a_chosen_window_also_applies_to_projects_opened_later(rootless_client, workspace: Path,
+                                                                      tmp_path: Path):
+    """`prodlens.setWindow` changed only the workspaces that existed: a project opened afterwards showed the
+    configured 24h beside the others' chosen 7d."""
+    client = rootless_client
+    await lens_titles(client, open_file(client, workspace, JAVA_PATH))
+    chosen = await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="prodlens.setWindow", arguments=["7d"]))
+    assert chosen == "7d"
+    second = tmp_path / "second"
+    shutil.copytree(workspace, second)
+    titles = await lens_titles(client, open_file(client, second, PY_PATH))
+    counted_lenses = [t for t in titles.values() if t and " hits · " in t]
+    assert counted_lenses and all(t.split(" · ")[1].startswith("7d") for t in counted_lenses), titles

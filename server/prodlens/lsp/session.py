@@ -79,6 +79,7 @@ class ProdlensServer(LanguageServer):
         # the way out (see `start_io`).
         self.workers = ThreadPoolExecutor(max_workers=4, thread_name_prefix="prodlens-build")
         self.rootless = False  # the client opened no folder: each opened file's project becomes a workspace
+        self.chosen_window: str | None = None  # `prodlens.setWindow`: also for workspaces added later
         self._last_status: dict[str, str] | None = None
 
     def report_server_error(self, error: Exception, source) -> None:
@@ -143,6 +144,8 @@ class ProdlensServer(LanguageServer):
         ws = self.workspaces.get(root)
         if ws is None:
             ws = self.workspaces[root] = ProdlensWorkspace(root, self.init_options)
+            if self.chosen_window:
+                ws.set_window(self.chosen_window)
             ws.store_thread.submit(ws.store.warm)
             ws.store_signature = store_signature(ws.config, root)
         return ws
@@ -732,6 +735,7 @@ class ProdlensServer(LanguageServer):
         }
 
     def set_window(self, window: str) -> None:
+        self.chosen_window = window
         for ws in self.workspaces.values():
             ws.set_window(window)
             self.refetch_open(ws)
