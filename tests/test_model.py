@@ -64,6 +64,26 @@ def test_unknown_config_key_is_named(tmp_path):
     assert load_config(tmp_path / "nothing").store.url.startswith("sqlite:///")
 
 
+def test_every_bad_key_of_a_config_file_is_named_at_once(tmp_path):
+    """A file with several mistakes is fixed in one pass: each is its own line of the one error."""
+    (tmp_path / ".prodlens.toml").write_text(
+        'window = 3\n[store]\nurll = "x"\n[index]\ninclude = "src"\n'
+        '[[index.logging_methods]]\nname = 1\n[[index.logging_methods]]\nname = "audit"\n'
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_config(tmp_path)
+    assert caught.value.problems == [
+        ".prodlens.toml: `window` must be a string, not 3",
+        caught.value.problems[1],
+        ".prodlens.toml: `index.include` must be a list",
+        ".prodlens.toml: `index.logging_methods[0].name` must be a string, not 1",
+    ]
+    assert "unknown key `store.urll`" in caught.value.problems[1]
+    assert str(caught.value).startswith("4 problems:\n")
+    with pytest.raises(ConfigError, match=r"^\.prodlens\.toml: `window` must be a string, not 3$"):
+        from_dict({"window": 3}, ".prodlens.toml")  # one problem: the message is that problem alone
+
+
 def test_normalize_level_of_nan_and_infinity_is_no_level():
     """Python's json.dumps writes NaN/Infinity, and a level field may hold one: no level, not a ValueError."""
     from prodlens.model import normalize_level

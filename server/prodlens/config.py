@@ -17,7 +17,18 @@ from typing import Any, get_args, get_origin, get_type_hints
 
 
 class ConfigError(ValueError):
-    """A configuration value or key is wrong. The message names the key and the file."""
+    """A configuration value or key is wrong. The message names the key and the file; with several problems, each
+    is its own line (`problems`), so a file with three mistakes is fixed in one pass, not three."""
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        self.problems = problems or [message]
+        super().__init__(message)
+
+    @classmethod
+    def of(cls, problems: list[str]) -> "ConfigError":
+        if len(problems) == 1:
+            return cls(problems[0])
+        return cls(f"{len(problems)} problems:\n" + "\n".join(f"  {p}" for p in problems), problems)
 
 
 @dataclass
@@ -147,7 +158,7 @@ def to_dict(config: Any) -> dict[str, Any]:
 
 
 def from_dict(data: dict[str, Any], source: str = "configuration") -> Config:
-    """Build a Config from parsed TOML/JSON, raising ConfigError naming the first bad key."""
+    """Build a Config from parsed TOML/JSON, raising one ConfigError that names every bad key."""
     return _build(Config, data, source, "")
 
 
@@ -157,12 +168,19 @@ def _build(cls: type, data: Any, source: str, prefix: str) -> Any:
     hints = get_type_hints(cls)
     names = {f.name for f in dataclasses.fields(cls)}
     kwargs: dict[str, Any] = {}
+    problems: list[str] = []  # every bad key of the table is told, not only the first
     for key, value in data.items():
         norm = key.replace("-", "_")
         if norm not in names:
             known = ", ".join(sorted(names))
-            raise ConfigError(f"{source}: unknown key `{prefix}{key}` (known keys here: {known})")
-        kwargs[norm] = _coerce(hints[norm], value, source, f"{prefix}{key}")
+            problems.append(f"{source}: unknown key `{prefix}{key}` (known keys here: {known})")
+            continue
+        try:
+            kwargs[norm] = _coerce(hints[norm], value, source, f"{prefix}{key}")
+        except ConfigError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise ConfigError.of(problems)
     try:
         return cls(**kwargs)
     except TypeError as exc:  # a required field missing (e.g. LoggingMethod.name)
@@ -177,7 +195,15 @@ def _coerce(hint: Any, value: Any, source: str, key: str) -> Any:
     if origin is list:
         if not isinstance(value, list):
             raise ConfigError(f"{source}: `{key}` must be a list")
-        return [_coerce(args[0], v, source, f"{key}[{i}]") for i, v in enumerate(value)]
+        items, problems = [], []
+        for i, v in enumerate(value):
+            try:
+                items.append(_coerce(args[0], v, source, f"{key}[{i}]"))
+            except ConfigError as exc:
+                problems.extend(exc.problems)
+        if problems:
+            raise ConfigError.of(problems)
+        return items
     if origin is dict:
         if not isinstance(value, dict):
             raise ConfigError(f"{source}: `{key}` must be a table")
