@@ -212,3 +212,16 @@ def test_what_only_looks_like_a_document_is_read_line_by_line(data, expected):
     got = [r.record.message if r.record else r.skipped.split(" (")[0] for r in results]
     assert got == expected
     assert [r.line_no for r in results] == sorted(r.line_no for r in results)
+
+
+@pytest.mark.parametrize("line, expected", [
+    (7, 7), ("7", 7), (7.0, 7), ("7.0", 7), (" 7 ", 7),
+    (7.9, None), ("7.9", None), ("seven", None), (0, None), (-3, None), ("9" * 40, None), (True, None),
+])
+def test_a_location_line_is_a_whole_number_or_none(line, expected):
+    """Exporters that write every number as a double give 7.0 (or "7.0"): line 7. A fraction names no line:
+    truncating 7.9 to 7 claimed a line the record never gave, while "7.0" was ignored."""
+    from prodlens.matching.location import record_location
+
+    found = record_location({"code.file.path": "shop/orders.py", "code.line.number": line})
+    assert (found[1] if found else None) == expected

@@ -32,12 +32,28 @@ def record_location(attributes: dict[str, Any], configured: Sequence[str] = ()) 
         line = attributes.get(line_field)
         if not path or line is None or isinstance(line, bool):
             continue
-        try:
-            number = int(line)
-        except (TypeError, ValueError, OverflowError):  # (OverflowError: Infinity, as Python's json.dumps writes)
-            continue
-        if number > 0:
+        number = _line_number(line)
+        if number is not None and number > 0:
             return str(path), number
+    return None
+
+
+def _line_number(value: Any) -> int | None:
+    """A whole line number from a JSON number or text: 7, "7", 7.0 and "7.0" are line 7 (some exporters write
+    every number as a double); 7.9, "seven", NaN and Infinity are no line at all (truncating 7.9 to 7 would name
+    a line the record never claimed)."""
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        if text.isdigit():
+            return int(text) if len(text) <= 18 else None
+        try:
+            value = float(text)
+        except ValueError:
+            return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
     return None
 
 
