@@ -167,3 +167,16 @@ def test_iterable_of_byte_lines():
 def test_parse_line_any_format(text, expected):
     record = parse_line(text)
     assert (record.message, record.level) == expected
+
+
+def test_logfmt_keeps_a_record_whose_values_are_sloppy():
+    """A quote inside a bare value, and a quoted value never closed, are read (the rest of the line is the value)
+    instead of losing the whole record as 'not logfmt'; proper quoting and escapes read as before."""
+    data = (b'level=info msg=say"hi" user=1\n'
+            b'level=info msg="ok \\"q\\" \\\\n" user=2 flag empty=\n'
+            b'level=warn msg="unterminated user=3\n')
+    records = [r.record for r in read_records(io.BytesIO(data), fmt="logfmt")]
+    assert [r.message for r in records] == ['say"hi"', 'ok "q" \\n', "unterminated user=3"]
+    assert records[0].attributes == {"user": "1"}
+    assert records[1].attributes == {"user": "2", "flag": True, "empty": ""}
+    assert records[2].level == "warn" and records[2].attributes == {}

@@ -479,12 +479,23 @@ def _opt_text(value: Any) -> str | None:
 
 # -- logfmt --------------------------------------------------------------------------------------------------
 
-_LOGFMT_PAIR = re.compile(r'([^\s="]+)(?:=("(?:[^"\\]|\\.)*"|[^\s"]*))?')
+# key, then a value: quoted (group 2), quoted but never closed — the rest of the line (3), or bare (4). Bare
+# values may hold a `"` after their first character (`msg=say"hi"`): go-logfmt refuses those, but hand-written
+# formatters print them, and refusing cost the whole record.
+_LOGFMT_PAIR = re.compile(r'([^\s="]+)(?:=(?:("(?:[^"\\]|\\.)*")|("(?:[^"\\]|\\.)*\\?$)|([^\s"]\S*)?))?')
 _LOGFMT_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
+_LOGFMT_ESCAPE = re.compile(r"\\(.)")
+
+
+def _unescape(quoted: str) -> str:
+    return _LOGFMT_ESCAPE.sub(lambda m: _LOGFMT_ESCAPES.get(m.group(1), "\\" + m.group(1)), quoted)
 
 
 def parse_logfmt(text: str) -> dict[str, Any] | None:
-    """key=value pairs (values quoted with \\-escapes when they hold spaces). None when the line is not logfmt."""
+    """key=value pairs (values quoted with \\-escapes when they hold spaces). None when the line is not logfmt.
+
+    Lenient where loggers are sloppy and nothing is ambiguous: a quote inside a bare value is kept, and a quoted
+    value that is never closed runs to the end of the line."""
     pairs: dict[str, Any] = {}
     position = 0
     valued = 0
@@ -497,14 +508,17 @@ def parse_logfmt(text: str) -> dict[str, Any] | None:
         found = _LOGFMT_PAIR.match(text, position)
         if not found or found.end() == position:
             return None
-        key, value = found.group(1), found.group(2)
-        if value is None:
+        key, quoted, unclosed, bare = found.groups()
+        if "=" not in text[found.start(): found.end()]:
             pairs[key] = True
         else:
             valued += 1
-            if value.startswith('"'):
-                value = re.sub(r"\\(.)", lambda m: _LOGFMT_ESCAPES.get(m.group(1), "\\" + m.group(1)), value[1:-1])
-            pairs[key] = value
+            if quoted is not None:
+                pairs[key] = _unescape(quoted[1:-1])
+            elif unclosed is not None:
+                pairs[key] = _unescape(unclosed[1:])
+            else:
+                pairs[key] = bare or ""
         position = found.end()
         if position < size and text[position] not in " \t":
             return None
