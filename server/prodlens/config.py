@@ -233,6 +233,16 @@ def _coerce(hint: Any, value: Any, source: str, key: str) -> Any:
 
 
 CONFIG_FILE = ".prodlens.toml"
+PROJECT_MARKERS = (CONFIG_FILE, ".prodlens", ".git")  # what makes a folder a project root
+
+
+def marked_project_root(file: Path) -> Path | None:
+    """The nearest folder above `file` holding a project marker, or None. `prodlens show` and a language server
+    opened without a workspace folder both find the project (and so its store) this way."""
+    for folder in file.parents:
+        if any((folder / marker).exists() for marker in PROJECT_MARKERS):
+            return folder
+    return None
 
 
 def load_config(root: str | Path) -> Config:

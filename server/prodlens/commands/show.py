@@ -11,9 +11,6 @@ import json
 import sys
 from pathlib import Path
 
-ROOT_MARKERS = (".prodlens.toml", ".prodlens", ".git")
-
-
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("show", help="print a file with each log statement's production counts above it")
     parser.add_argument("file", help="a source file")
@@ -25,9 +22,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def find_root(file: Path) -> Path:
-    for folder in file.parents:
-        if any((folder / marker).exists() for marker in ROOT_MARKERS):
-            return folder
+    from ..config import marked_project_root
+
+    marked = marked_project_root(file)
+    if marked is not None:
+        return marked
     cwd = Path.cwd().resolve()
     return cwd if cwd in file.parents else file.parent
 

@@ -26,6 +26,7 @@ from pygls import uris
 from pygls.lsp.server import LanguageServer
 
 from .. import __version__
+from ..config import marked_project_root
 from ..model import LogStatement
 from . import convert
 from .counts import (
@@ -52,7 +53,6 @@ WATCH_INTERVAL = 0.5  # store file polling (two stat calls per workspace)
 RETRY_INTERVAL = 2.0  # retry a failing store this often while files are open
 REMOTE_REFRESH = 60.0  # remote stores have no file to watch: refetch open documents this often
 SAMPLES = 5
-ROOT_MARKERS = (".prodlens.toml", ".prodlens", ".git")  # the same as `prodlens show --root`'s default
 
 Key = tuple[Path, str]
 
@@ -845,12 +845,9 @@ class ProdlensServer(LanguageServer):
 
 
 def project_root(path: Path) -> Path:
-    """The nearest folder above a file holding a project marker (as `prodlens show` finds it), else the
-    file's own folder: never a guess that could index a home directory."""
-    for folder in path.parents:
-        if any((folder / marker).exists() for marker in ROOT_MARKERS):
-            return folder
-    return path.parent
+    """The project of a file opened without a workspace folder (as `prodlens show` finds it), else the file's
+    own folder: never a guess that could index a home directory."""
+    return marked_project_root(path) or path.parent
 
 
 def _link_target(handle, statement: LogStatement, window: str) -> tuple[str | None, str | None, str | None]:
