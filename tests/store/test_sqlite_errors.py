@@ -145,3 +145,18 @@ def test_a_transaction_left_open_by_an_interrupt_is_rolled_back_and_writing_goes
     filler.write([(record("Order placed", minutes_ago=1), hit(A.key))])
     assert store.totals()["records"] == 2
     filler.writer.abandon_open_transaction()  # nothing open: nothing happens
+
+
+def test_the_tables_that_make_a_store_ours_are_the_tables_a_store_has(store_path):
+    """`_OUR_TABLES` (a cut-short store is finished, a database with other tables is refused) must follow the
+    schema: a table added to `ensure_schema` and not there would make an older store look foreign."""
+    import sqlite3
+
+    from prodlens.stores.sqlite import _OUR_TABLES
+
+    SqliteWriter(store_path).close()
+    conn = sqlite3.connect(store_path)
+    tables = {r[0] for r in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")}
+    conn.close()
+    assert tables == _OUR_TABLES
