@@ -149,7 +149,8 @@ def test_a_transaction_left_open_by_an_interrupt_is_rolled_back_and_writing_goes
 
 def test_the_tables_that_make_a_store_ours_are_the_tables_a_store_has(store_path):
     """`_OUR_TABLES` (a cut-short store is finished, a database with other tables is refused) must follow the
-    schema: a table added to `ensure_schema` and not there would make an older store look foreign."""
+    schema: a table added to `ensure_schema` and not there would make a store whose creation was cut short
+    look foreign."""
     import sqlite3
 
     from prodlens.stores.sqlite import _OUR_TABLES
