@@ -8,18 +8,14 @@ showDocument, progress), `nvim_client` Neovim 0.7's (none of them), so every cap
 from __future__ import annotations
 
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 import pytest_lsp
-from lsprotocol import types
-from pygls import uris
-from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+from pytest_lsp import LanguageClient, client_capabilities
 
+from lsp_helpers import SERVER, start_session
 from sample_service import make_service
-
-SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "prodlens", "serve"])
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -49,38 +45,16 @@ def _init_options(request: pytest.FixtureRequest):
     return marker.args[0] if marker else None
 
 
-async def _start(lsp_client: LanguageClient, root: Path, capabilities: types.ClientCapabilities, options) -> None:
-    lsp_client.lens_refreshes = 0  # type: ignore[attr-defined]
-    lsp_client.registrations = []  # type: ignore[attr-defined]
-
-    @lsp_client.feature(types.WORKSPACE_CODE_LENS_REFRESH)
-    def _refresh(params: None) -> None:
-        lsp_client.lens_refreshes += 1  # type: ignore[attr-defined]
-
-    @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
-    def _register(params: types.RegistrationParams) -> None:
-        lsp_client.registrations.extend(params.registrations)  # type: ignore[attr-defined]
-
-    await lsp_client.initialize_session(
-        types.InitializeParams(
-            capabilities=capabilities,
-            root_uri=uris.from_fs_path(str(root)),
-            workspace_folders=[types.WorkspaceFolder(uri=uris.from_fs_path(str(root)), name=root.name)],
-            initialization_options=options,
-        )
-    )
-
-
 @pytest_lsp.fixture(config=SERVER)
 async def client(lsp_client: LanguageClient, workspace: Path, request: pytest.FixtureRequest):
-    await _start(lsp_client, workspace, client_capabilities("visual-studio-code"), _init_options(request))
+    await start_session(lsp_client, workspace, client_capabilities("visual-studio-code"), _init_options(request))
     yield
     await lsp_client.shutdown_session()
 
 
 @pytest_lsp.fixture(config=SERVER)
 async def nvim_client(lsp_client: LanguageClient, workspace: Path, request: pytest.FixtureRequest):
-    await _start(lsp_client, workspace, client_capabilities("neovim@0.7.0"), _init_options(request))
+    await start_session(lsp_client, workspace, client_capabilities("neovim@0.7.0"), _init_options(request))
     yield
     await lsp_client.shutdown_session()
 

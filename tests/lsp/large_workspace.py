@@ -9,8 +9,7 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import LanguageClient, client_capabilities
 
-from conftest import SERVER, _start
-from lsp_helpers import wait_for
+from lsp_helpers import SERVER, start_session, wait_for
 
 FILES = 2500
 
@@ -36,7 +35,7 @@ async def indexing_client(lsp_client: LanguageClient, tmp_path: Path):
     root = tmp_path / "large"
     make_large_workspace(root)
     lsp_client.root = root  # type: ignore[attr-defined]
-    await _start(lsp_client, root, client_capabilities("visual-studio-code"), None)
+    await start_session(lsp_client, root, client_capabilities("visual-studio-code"), None)
     yield
 
 

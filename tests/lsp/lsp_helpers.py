@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 from pathlib import Path
 
 from lsprotocol import types
 from pygls import uris
-from pytest_lsp import LanguageClient
+from pytest_lsp import ClientServerConfig, LanguageClient
+
+# The real server over stdio. Test modules import it (and `start_session`) from here, never from conftest: with
+# several test folders in one run, `conftest` names whichever folder's conftest was imported first.
+SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "prodlens", "serve"])
 
 
 def uri(root: Path, rel: str) -> str:
@@ -57,3 +62,26 @@ async def wait_for(predicate, what: str, attempts: int = 600, pause: float = 0.0
             return last
         await asyncio.sleep(pause)
     raise AssertionError(f"gave up waiting for {what}; last value: {last!r}")
+
+
+async def start_session(lsp_client: LanguageClient, root: Path, capabilities: types.ClientCapabilities, options) -> None:
+    """Initialize a session on `root` (one workspace folder), counting lens refreshes and registrations."""
+    lsp_client.lens_refreshes = 0  # type: ignore[attr-defined]
+    lsp_client.registrations = []  # type: ignore[attr-defined]
+
+    @lsp_client.feature(types.WORKSPACE_CODE_LENS_REFRESH)
+    def _refresh(params: None) -> None:
+        lsp_client.lens_refreshes += 1  # type: ignore[attr-defined]
+
+    @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def _register(params: types.RegistrationParams) -> None:
+        lsp_client.registrations.extend(params.registrations)  # type: ignore[attr-defined]
+
+    await lsp_client.initialize_session(
+        types.InitializeParams(
+            capabilities=capabilities,
+            root_uri=uris.from_fs_path(str(root)),
+            workspace_folders=[types.WorkspaceFolder(uri=uris.from_fs_path(str(root)), name=root.name)],
+            initialization_options=options,
+        )
+    )

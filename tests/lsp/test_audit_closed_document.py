@@ -16,8 +16,7 @@ from lsprotocol import types
 from pygls import uris
 from pytest_lsp import LanguageClient, client_capabilities
 
-from conftest import SERVER
-from lsp_helpers import lens_titles, open_file, wait_for
+from lsp_helpers import SERVER, lens_titles, open_file, wait_for
 from sample_service import JAVA_PATH
 
 EXTRA = "app/extra.py"

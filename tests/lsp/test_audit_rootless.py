@@ -14,8 +14,7 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import LanguageClient, client_capabilities
 
-from conftest import SERVER
-from lsp_helpers import lens_titles, open_file
+from lsp_helpers import SERVER, lens_titles, open_file
 from sample_service import EXPECTED_LENSES, JAVA_PATH, PY_PATH
 
 
